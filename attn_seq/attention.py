@@ -1,0 +1,121 @@
+"""The AttentionDecoder of datalogue/keras-attention (Bahdanau et al. 2014, App. A).
+
+Implemented from the equations in the project's design notes. Rows are vectors:
+h_j encoder outputs (D), s decoder state (N = units), y output distribution
+(K = output_dim). Per sequence: uh_j = h_j U_a + b_a, s_0 = tanh(h_1 W_s),
+y_0 = 0. Per step t:
+
+  e_tj = tanh(s_{t-1} W_a + uh_j) . V_a      a_t = softmax_j(e_t)
+  c_t  = sum_j a_tj h_j
+  r_t  = sigmoid(y_{t-1} W_r + s_{t-1} U_r + c_t C_r + b_r)
+  z_t  = sigmoid(y_{t-1} W_z + s_{t-1} U_z + c_t C_z + b_z)
+  p_t  = tanh(y_{t-1} W_p + (r_t * s_{t-1}) U_p + c_t C_p + b_p)
+  s_t  = (1 - z_t) * s_{t-1} + z_t * p_t
+  y_t  = softmax(y_{t-1} W_o + s_{t-1} U_o + c_t C_o + b_o)
+
+`attention='bahdanau'` is that (y_t from the old state s_{t-1}, as the original
+and the paper's appendix); `'bahdanau_new_state'` uses s_t in y_t instead.
+"""
+
+import flax.linen as nn
+import jax
+import jax.numpy as jnp
+
+from attn_seq import initializers
+
+ATTENTION_VARIANTS = ('bahdanau', 'bahdanau_new_state')
+
+
+class AttentionStep(nn.Module):
+  """One decoder step; carries (y_BxK, s_BxN), emits (y_BxK, a_BxT).
+
+  The terms that share an input are computed as one matmul each: s_{t-1}
+  against [W_a U_r U_z U_o], and [y_{t-1} c_t] against [[W_r W_z W_p W_o],
+  [C_r C_z C_p C_o]]. The parameters keep the equations' names.
+  """
+  units: int
+  output_dim: int
+  attention: str = 'bahdanau'
+
+  @nn.compact
+  def __call__(self, carry, h_BxTxD, uh_BxTxN):
+    y_BxK, s_BxN = carry
+    n, k, d = self.units, self.output_dim, h_BxTxD.shape[-1]
+    ortho, zeros = initializers.orthogonal, initializers.zeros
+    p = lambda name, init, shape: self.param(name, init, shape)
+
+    V_a = p('V_a', initializers.keras2_glorot_uniform, (n,))
+    W_a = p('W_a', initializers.glorot_uniform, (n, n))
+    W_r, U_r, C_r, b_r = (p('W_r', ortho, (k, n)), p('U_r', ortho, (n, n)),
+                          p('C_r', ortho, (d, n)), p('b_r', zeros, (n,)))
+    W_z, U_z, C_z, b_z = (p('W_z', ortho, (k, n)), p('U_z', ortho, (n, n)),
+                          p('C_z', ortho, (d, n)), p('b_z', zeros, (n,)))
+    W_p, U_p, C_p, b_p = (p('W_p', ortho, (k, n)), p('U_p', ortho, (n, n)),
+                          p('C_p', ortho, (d, n)), p('b_p', zeros, (n,)))
+    W_o, U_o, C_o, b_o = (p('W_o', ortho, (k, k)), p('U_o', ortho, (n, k)),
+                          p('C_o', ortho, (d, k)), p('b_o', zeros, (k,)))
+    new_state = self.attention == 'bahdanau_new_state'
+
+    # Every term in s_{t-1}: [W_a | U_r | U_z | (U_o)].
+    s_mats = [W_a, U_r, U_z] + ([] if new_state else [U_o])
+    s_proj = s_BxN @ jnp.concatenate(s_mats, axis=1)
+    sW_a_BxN, sU_r_BxN, sU_z_BxN = (s_proj[:, :n], s_proj[:, n:2 * n],
+                                    s_proj[:, 2 * n:3 * n])
+
+    scores_BxT = jnp.tanh(sW_a_BxN[:, None, :] + uh_BxTxN) @ V_a
+    a_BxT = jax.nn.softmax(scores_BxT, axis=-1)
+    context_BxD = jnp.einsum('bt,btd->bd', a_BxT, h_BxTxD)
+
+    # Every term in y_{t-1} and c_t: [[W_r W_z W_p W_o], [C_r C_z C_p C_o]].
+    yc_mat = jnp.concatenate([
+        jnp.concatenate([W_r, W_z, W_p, W_o], axis=1),
+        jnp.concatenate([C_r, C_z, C_p, C_o], axis=1)], axis=0)
+    yc_proj = jnp.concatenate([y_BxK, context_BxD], axis=-1) @ yc_mat
+    ycr_BxN, ycz_BxN, ycp_BxN, yco_BxK = (
+        yc_proj[:, :n], yc_proj[:, n:2 * n], yc_proj[:, 2 * n:3 * n],
+        yc_proj[:, 3 * n:])
+
+    r_BxN = jax.nn.sigmoid(ycr_BxN + sU_r_BxN + b_r)
+    z_BxN = jax.nn.sigmoid(ycz_BxN + sU_z_BxN + b_z)
+    p_BxN = jnp.tanh(ycp_BxN + (r_BxN * s_BxN) @ U_p + b_p)
+    s_new_BxN = (1.0 - z_BxN) * s_BxN + z_BxN * p_BxN
+    sU_o_BxK = s_new_BxN @ U_o if new_state else s_proj[:, 3 * n:]
+    y_new_BxK = jax.nn.softmax(yco_BxK + sU_o_BxK + b_o, axis=-1)
+    return (y_new_BxK, s_new_BxN), (y_new_BxK, a_BxT)
+
+
+class AttentionDecoder(nn.Module):
+  """Decodes encoder outputs h_BxTxD into output distributions.
+
+  Runs `num_steps` decoder steps (default T, the input length, as the
+  original). Returns (probs_BxSxK, attention_BxSxT), S = num_steps.
+  """
+  units: int
+  output_dim: int
+  attention: str = 'bahdanau'
+  unroll: int = 1
+
+  @nn.compact
+  def __call__(self, h_BxTxD, num_steps=None):
+    n, d = self.units, h_BxTxD.shape[-1]
+    batch, length = h_BxTxD.shape[:2]
+    U_a = self.param('U_a', initializers.glorot_uniform, (d, n))
+    b_a = self.param('b_a', initializers.zeros, (n,))
+    W_s = self.param('W_s', initializers.orthogonal, (d, n))
+
+    uh_BxTxN = h_BxTxD @ U_a + b_a
+    s0_BxN = jnp.tanh(h_BxTxD[:, 0] @ W_s)
+    y0_BxK = jnp.zeros((batch, self.output_dim), h_BxTxD.dtype)
+
+    scan_step = nn.scan(
+        AttentionStep,
+        variable_broadcast='params',
+        split_rngs={'params': False},
+        in_axes=(nn.broadcast, nn.broadcast),
+        length=num_steps or length,
+        unroll=self.unroll)
+    step = scan_step(self.units, self.output_dim, self.attention, name='step')
+    _, (probs_SxBxK, attention_SxBxT) = step((y0_BxK, s0_BxN), h_BxTxD,
+                                             uh_BxTxN)
+    return (jnp.swapaxes(probs_SxBxK, 0, 1),
+            jnp.swapaxes(attention_SxBxT, 0, 1))

@@ -1,0 +1,20 @@
+"""run(config, workdir): the sweep, its printout, and DIR/results.json."""
+
+import os
+import time
+
+from attn_seq import report
+from attn_seq import sweep
+
+
+def run(config, workdir, log=print):
+  """Runs every model of `config`, logs the summary, writes results.json."""
+  start = time.perf_counter()
+  runs = sweep.run_models(config)
+  for model_runs in runs:
+    log(report.format_run(model_runs))
+  os.makedirs(workdir, exist_ok=True)
+  path = os.path.join(workdir, 'results.json')
+  report.write_json(path, report.results_dict(config, runs))
+  log(f'total {time.perf_counter() - start:.1f} s; wrote {path}')
+  return runs

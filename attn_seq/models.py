@@ -1,0 +1,65 @@
+"""The two models of the tutorial, and create_model(config, name)."""
+
+import flax.linen as nn
+import jax
+import jax.numpy as jnp
+
+from attn_seq import initializers
+from attn_seq.attention import AttentionDecoder
+from attn_seq.lstm import LSTM
+
+
+class Baseline(nn.Module):
+  """LSTM encoder -> last state repeated T times -> LSTM -> Dense softmax."""
+  units: int
+  output_dim: int
+  gate_activation: str = 'sigmoid'
+  unroll: int = 1
+
+  @nn.compact
+  def __call__(self, inputs_BxTxK):
+    batch, length = inputs_BxTxK.shape[:2]
+    lstm = lambda name: LSTM(self.units, self.gate_activation, self.unroll,
+                             name=name)
+    _, last_BxN = lstm('encoder')(inputs_BxTxK)
+    repeated_BxTxN = jnp.broadcast_to(last_BxN[:, None, :],
+                                      (batch, length, self.units))
+    decoded_BxTxN, _ = lstm('decoder')(repeated_BxTxN)
+    logits_BxTxK = nn.Dense(self.output_dim,
+                            kernel_init=initializers.glorot_uniform,
+                            name='output')(decoded_BxTxN)
+    return jax.nn.softmax(logits_BxTxK, axis=-1)
+
+
+class AttentionModel(nn.Module):
+  """LSTM encoder returning sequences -> AttentionDecoder."""
+  units: int
+  output_dim: int
+  gate_activation: str = 'sigmoid'
+  unroll: int = 1
+  attention: str = 'bahdanau'
+
+  @nn.compact
+  def __call__(self, inputs_BxTxK, return_attention=False):
+    encoded_BxTxN, _ = LSTM(self.units, self.gate_activation, self.unroll,
+                            name='encoder')(inputs_BxTxK)
+    probs_BxTxK, attention_BxTxT = AttentionDecoder(
+        self.units, self.output_dim, self.attention, self.unroll,
+        name='decoder')(encoded_BxTxN)
+    if return_attention:
+      return probs_BxTxK, attention_BxTxT
+    return probs_BxTxK
+
+
+MODELS = {'baseline': Baseline, 'attention': AttentionModel}
+
+
+def create_model(config, name):
+  """The model `name` ('baseline' or 'attention') as `config` describes it."""
+  kwargs = dict(units=config.model.units,
+                output_dim=config.task.cardinality,
+                gate_activation=config.model.gate_activation,
+                unroll=config.model.unroll or config.task.n_in)
+  if name == 'attention':
+    kwargs['attention'] = config.model.attention
+  return MODELS[name](**kwargs)

@@ -1,0 +1,75 @@
+"""make_train(config, model_name) -> train(rng): one jit-compilable program per run."""
+
+import jax
+import jax.numpy as jnp
+import optax
+
+from attn_seq import data
+from attn_seq import models
+
+# Keras clips probabilities to [EPS, 1 - EPS] before the log.
+PROB_EPS = 1e-7
+
+
+def cross_entropy(probs_BxTxK, targets_BxT):
+  """Keras' categorical cross-entropy on probabilities, mean over B and T."""
+  p_BxT = jnp.take_along_axis(probs_BxTxK, targets_BxT[..., None], axis=-1)[..., 0]
+  return -jnp.mean(jnp.log(jnp.clip(p_BxT, PROB_EPS, 1.0 - PROB_EPS)))
+
+
+def make_optimizer(train_config):
+  return optax.adam(train_config.learning_rate, b1=train_config.b1,
+                    b2=train_config.b2, eps=train_config.eps)
+
+
+def make_train(config, model_name):
+  """Returns train(rng) -> results for one repeat of `model_name`.
+
+  The whole run is traceable: init, `config.train.steps` Adam updates on fresh
+  pairs drawn from the key inside a `lax.scan`, and evaluation on
+  `config.eval.num_pairs` fresh pairs. Results (arrays):
+    accuracy: exact-match accuracy on the evaluation pairs, in percent;
+    loss: the training loss of every step, [steps];
+    examples: the first `config.eval.num_examples` evaluation pairs as ints:
+      inputs, targets, predicted, each [num_examples, T].
+  """
+  task, train_config = config.task, config.train
+  model = models.create_model(config, model_name)
+  optimizer = make_optimizer(train_config)
+  sample = lambda key, batch: data.sample_batch(
+      key, batch, task.n_in, task.n_out, task.cardinality)
+
+  def loss_fn(params, inputs_BxTxK, targets_BxT):
+    probs_BxTxK = model.apply({'params': params}, inputs_BxTxK)
+    return cross_entropy(probs_BxTxK, targets_BxT)
+
+  def train_step(carry, step):
+    params, opt_state, key = carry
+    inputs_BxTxK, targets_BxT = sample(jax.random.fold_in(key, step),
+                                       train_config.batch_size)
+    loss, grads = jax.value_and_grad(loss_fn)(params, inputs_BxTxK, targets_BxT)
+    updates, opt_state = optimizer.update(grads, opt_state, params)
+    params = optax.apply_updates(params, updates)
+    return (params, opt_state, key), loss
+
+  def evaluate(params, key):
+    inputs_BxTxK, targets_BxT = sample(key, config.eval.num_pairs)
+    probs_BxTxK = model.apply({'params': params}, inputs_BxTxK)
+    predicted_BxT = jnp.argmax(probs_BxTxK, axis=-1).astype(jnp.int32)
+    correct_B = jnp.all(predicted_BxT == targets_BxT, axis=-1)
+    n = config.eval.num_examples
+    examples = {'inputs': jnp.argmax(inputs_BxTxK[:n], axis=-1).astype(jnp.int32),
+                'targets': targets_BxT[:n], 'predicted': predicted_BxT[:n]}
+    return 100.0 * jnp.mean(correct_B), examples
+
+  def train(rng):
+    init_key, train_key, eval_key = jax.random.split(rng, 3)
+    dummy_BxTxK = jnp.zeros((1, task.n_in, task.cardinality), jnp.float32)
+    params = model.init(init_key, dummy_BxTxK)['params']
+    opt_state = optimizer.init(params)
+    (params, _, _), loss = jax.lax.scan(
+        train_step, (params, opt_state, train_key), jnp.arange(train_config.steps))
+    accuracy, examples = evaluate(params, eval_key)
+    return {'accuracy': accuracy, 'loss': loss, 'examples': examples}
+
+  return train

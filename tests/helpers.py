@@ -1,0 +1,15 @@
+"""Running the entry point in a subprocess, as a user would."""
+
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run_main(*args, timeout=600):
+  """Runs `python -m attn_seq.main ARGS` from the repository root."""
+  env = dict(os.environ, PYTHONPATH=ROOT)
+  return subprocess.run([sys.executable, '-m', 'attn_seq.main', *args],
+                        cwd=ROOT, env=env, capture_output=True, text=True,
+                        timeout=timeout)

@@ -1,0 +1,77 @@
+import json
+import os
+
+import pytest
+
+from tests.helpers import run_main
+
+BAD_INPUTS = [
+    ('--config.task.n_out=6', 'config.task.n_out'),
+    ('--config.task.n_in=0', 'config.task.n_in'),
+    ('--config.task.cardinality=1', 'config.task.cardinality'),
+    ('--config.train.steps=0', 'config.train.steps'),
+    ('--config.num_repeats=0', 'config.num_repeats'),
+    ("--config.models=('baseline','transformer')", 'config.models'),
+    ('--config.model.units=0', 'config.model.units'),
+    ('--config.train.learning_rate=0', 'config.train.learning_rate'),
+    ('--config.train.learning_rate=-0.001', 'config.train.learning_rate'),
+    ('--config.model.gate_activation=relu', 'config.model.gate_activation'),
+    ('--config.eval.num_pairs=0', 'config.eval.num_pairs'),
+    ('--config.train.stepz=10', 'stepz'),
+    ('--config.train.steps=abc', 'config.train.steps'),
+]
+
+
+def assert_one_line_error(proc, name, workdir):
+  assert proc.returncode == 2, proc.stderr
+  lines = [l for l in proc.stderr.splitlines() if l.strip()]
+  assert len(lines) == 1, proc.stderr
+  assert name in lines[0]
+  assert 'Traceback' not in proc.stderr + proc.stdout
+  assert not os.path.exists(workdir)
+
+
+@pytest.mark.parametrize('flag,name', BAD_INPUTS)
+def test_bad_config_field_is_one_line_exit_2(tmp_path, flag, name):
+  workdir = str(tmp_path / 'work')
+  proc = run_main('--config=configs/test.py', f'--workdir={workdir}', flag)
+  assert_one_line_error(proc, name, workdir)
+
+
+def test_missing_config_file_is_one_line_exit_2(tmp_path):
+  workdir = str(tmp_path / 'work')
+  proc = run_main('--config=configs/does_not_exist.py', f'--workdir={workdir}')
+  assert_one_line_error(proc, 'does_not_exist.py', workdir)
+
+
+def test_main_end_to_end_writes_results(tmp_path):
+  workdir = str(tmp_path / 'work')
+  proc = run_main('--config=configs/test.py', f'--workdir={workdir}')
+  assert proc.returncode == 0, proc.stderr
+  assert proc.stdout.count('Mean Accuracy:') == 2
+  assert proc.stdout.count('Expected:') == 2 * 3
+  with open(os.path.join(workdir, 'results.json')) as f:
+    results = json.load(f)
+  assert results['config']['train']['steps'] == 300
+  assert [r['model'] for r in results['runs']] == ['baseline', 'attention']
+  for run in results['runs']:
+    assert len(run['accuracy']) == 2
+    assert all(0 <= a <= 100 for a in run['accuracy'])
+    assert run['mean_accuracy'] == pytest.approx(sum(run['accuracy']) / 2)
+    assert run['std_accuracy'] >= 0
+    assert run['compile_seconds'] > 0 and run['run_seconds'] > 0
+    assert len(run['loss']) == 2 and len(run['loss'][0]) == 300
+    assert len(run['examples']) == 3
+    assert set(run['examples'][0]) == {'input', 'expected', 'predicted'}
+
+
+def test_overrides_reach_the_run(tmp_path):
+  workdir = str(tmp_path / 'work')
+  proc = run_main('--config=configs/test.py', f'--workdir={workdir}',
+                  "--config.models=('attention',)", '--config.train.steps=20',
+                  '--config.num_repeats=1')
+  assert proc.returncode == 0, proc.stderr
+  with open(os.path.join(workdir, 'results.json')) as f:
+    results = json.load(f)
+  assert [r['model'] for r in results['runs']] == ['attention']
+  assert len(results['runs'][0]['loss'][0]) == 20

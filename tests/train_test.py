@@ -1,0 +1,70 @@
+import os
+
+import jax
+import numpy as np
+import pytest
+from ml_collections import config_flags  # noqa: F401  (ml_collections present)
+
+from attn_seq import sweep
+from attn_seq import train
+
+CONFIGS = os.path.join(os.path.dirname(__file__), '..', 'configs')
+
+
+def load_test_config():
+  import importlib.util
+  spec = importlib.util.spec_from_file_location(
+      'test_config', os.path.join(CONFIGS, 'test.py'))
+  module = importlib.util.module_from_spec(spec)
+  spec.loader.exec_module(module)
+  return module.get_config()
+
+
+@pytest.fixture(scope='module')
+def config():
+  return load_test_config()
+
+
+@pytest.mark.parametrize('name', ['baseline', 'attention'])
+def test_loss_goes_down(config, name):
+  out = jax.jit(train.make_train(config, name))(jax.random.PRNGKey(0))
+  loss = np.asarray(out['loss'])
+  assert loss.shape == (config.train.steps,)
+  assert np.all(np.isfinite(loss))
+  assert loss[-50:].mean() < 0.8 * loss[:50].mean()
+  assert 0.0 <= float(out['accuracy']) <= 100.0
+  examples = out['examples']
+  assert examples['predicted'].shape == (config.eval.num_examples,
+                                         config.task.n_in)
+  np.testing.assert_array_equal(examples['targets'][:, config.task.n_out:], 0)
+
+
+def test_vmapped_repeats_equal_one_at_a_time(config):
+  config = config.copy_and_resolve_references()
+  config.train.steps = 50
+  config.num_repeats = 3
+  run = sweep.run_repeats(config, 'attention')
+  one = jax.jit(train.make_train(config, 'attention'))
+  keys = sweep.repeat_keys(config.seed, config.num_repeats)
+  for i in range(config.num_repeats):
+    out = one(keys[i])
+    np.testing.assert_allclose(run.loss[i], out['loss'], rtol=1e-4, atol=1e-6)
+    assert run.accuracy[i] == float(out['accuracy'])
+    np.testing.assert_array_equal(run.examples['predicted'][i],
+                                  out['examples']['predicted'])
+
+
+def test_repeat_keys_do_not_depend_on_the_number_of_repeats():
+  np.testing.assert_array_equal(sweep.repeat_keys(7, 3), sweep.repeat_keys(7, 5)[:3])
+  assert len({tuple(k) for k in np.asarray(sweep.repeat_keys(7, 5)).tolist()}) == 5
+
+
+def test_accuracy_is_exact_match_percent(config):
+  """An untrained (1-step) model on a 2-symbol task gets a plausible score."""
+  config = config.copy_and_resolve_references()
+  config.train.steps = 1
+  config.eval.num_pairs = 7
+  out = jax.jit(train.make_train(config, 'baseline'))(jax.random.PRNGKey(1))
+  # Percentages of 7 pairs are multiples of 100/7.
+  k = float(out['accuracy']) * 7 / 100
+  assert abs(k - round(k)) < 1e-4
