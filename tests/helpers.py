@@ -7,9 +7,9 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def run_main(*args, timeout=600):
+def run_main(*args, timeout=600, env=None):
   """Runs `python -m attn_seq.main ARGS` from the repository root."""
-  env = dict(os.environ, PYTHONPATH=ROOT)
+  env = dict(os.environ, PYTHONPATH=ROOT, **(env or {}))
   return subprocess.run([sys.executable, '-m', 'attn_seq.main', *args],
                         cwd=ROOT, env=env, capture_output=True, text=True,
                         timeout=timeout)

@@ -1,12 +1,13 @@
+import json
 import os
 
 import jax
 import numpy as np
 import pytest
-from ml_collections import config_flags  # noqa: F401  (ml_collections present)
 
 from attn_seq import sweep
 from attn_seq import train
+from tests.helpers import run_main
 
 CONFIGS = os.path.join(os.path.dirname(__file__), '..', 'configs')
 
@@ -39,10 +40,13 @@ def test_loss_goes_down(config, name):
   np.testing.assert_array_equal(examples['targets'][:, config.task.n_out:], 0)
 
 
-def test_vmapped_repeats_equal_one_at_a_time(config):
+@pytest.mark.parametrize('repeats_per_batch', [1, 3])
+def test_vmapped_repeats_equal_one_at_a_time(config, repeats_per_batch):
+  """Batched (3 = one vmap of all) or mapped (1), each repeat is train(key)."""
   config = config.copy_and_resolve_references()
   config.train.steps = 50
   config.num_repeats = 3
+  config.repeats_per_batch = repeats_per_batch
   run = sweep.run_repeats(config, 'attention')
   one = jax.jit(train.make_train(config, 'attention'))
   keys = sweep.repeat_keys(config.seed, config.num_repeats)
@@ -68,3 +72,21 @@ def test_accuracy_is_exact_match_percent(config):
   # Percentages of 7 pairs are multiples of 100/7.
   k = float(out['accuracy']) * 7 / 100
   assert abs(k - round(k)) < 1e-4
+
+
+def test_repeats_sharded_over_two_devices_match_one_device(config, tmp_path):
+  """3 repeats padded to 4 over 2 CPU devices give the 1-device results."""
+  config = config.copy_and_resolve_references()
+  config.train.steps = 30
+  config.num_repeats = 3
+  config.models = ('baseline',)
+  here = sweep.run_repeats(config, 'baseline')
+  proc = run_main('--config=configs/test.py', f'--workdir={tmp_path}',
+                  "--config.models=('baseline',)", '--config.train.steps=30',
+                  '--config.num_repeats=3',
+                  env={'XLA_FLAGS': '--xla_force_host_platform_device_count=2'})
+  assert proc.returncode == 0, proc.stderr
+  with open(os.path.join(tmp_path, 'results.json')) as f:
+    run = json.load(f)['runs'][0]
+  np.testing.assert_allclose(run['accuracy'], here.accuracy)
+  np.testing.assert_allclose(run['loss'], here.loss, rtol=1e-4, atol=1e-5)
