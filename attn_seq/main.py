@@ -13,13 +13,17 @@ import sys
 # One XLA CPU device per core, so repeats run on every core (set before jax
 # loads; ignored by GPU/TPU backends; an XLA_FLAGS that sets it wins).
 if '--xla_force_host_platform_device_count' not in os.environ.get('XLA_FLAGS', ''):
-  os.environ['XLA_FLAGS'] = (
-      os.environ.get('XLA_FLAGS', '') +
-      f' --xla_force_host_platform_device_count={len(os.sched_getaffinity(0))}')
+  _cores = (len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity')
+            else os.cpu_count() or 1)
+  os.environ['XLA_FLAGS'] = (os.environ.get('XLA_FLAGS', '') +
+                             f' --xla_force_host_platform_device_count={_cores}')
 
 from absl import app  # pylint: disable=g-import-not-at-top
 from absl import flags
 from ml_collections import config_flags
+
+from attn_seq import experiment
+from attn_seq import validation
 
 _CONFIG = config_flags.DEFINE_config_file(
     'config', None, 'Experiment config file (configs/*.py).', lock_config=True)
@@ -55,7 +59,6 @@ def main(argv):
     config.get('models')  # A config file that failed to load raises here.
   except OSError as e:
     _fail(f'cannot load --config: {str(e).strip().splitlines()[-1].strip()}')
-  from attn_seq import experiment, validation  # pylint: disable=g-import-not-at-top
   try:
     validation.validate(config)
   except validation.ConfigError as e:

@@ -89,12 +89,9 @@ def run_repeats(config, model_name, devices=None):
   # Drop the padding repeats.
   out = jax.tree.map(lambda x: np.asarray(x)[:config.num_repeats],
                      jax.device_get(out))
-  return ModelRuns(model=model_name,
-                   accuracy=np.asarray(out['accuracy']),
-                   loss=np.asarray(out['loss']),
-                   examples={k: np.asarray(v) for k, v in out['examples'].items()},
-                   compile_seconds=compile_seconds,
-                   run_seconds=run_seconds)
+  return ModelRuns(model=model_name, accuracy=out['accuracy'],
+                   loss=out['loss'], examples=out['examples'],
+                   compile_seconds=compile_seconds, run_seconds=run_seconds)
 
 
 def run_models(config):
