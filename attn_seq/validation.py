@@ -52,8 +52,9 @@ def _get(config, path):
 def validate(config):
   """Raises ConfigError on the first field that breaks its rule."""
   names = _get(config, 'models')
-  if isinstance(names, str):
-    names = (names,)
+  if not isinstance(names, (tuple, list)):
+    raise ConfigError(f'config.models must be a tuple of model names '
+                      f"(got {names!r}), e.g. ('attention',)")
   if not names:
     raise ConfigError('config.models must name at least one model')
   for name in names:
