@@ -12,7 +12,7 @@ def get_config():
   # Repeats vmapped together on a device, the batches run one after another;
   # 0 = auto: all at once on GPU/TPU, one at a time on CPU.
   config.repeats_per_batch = 0
-  # XLA's LLVM optimization level on CPU: 1 compiles ~35% faster than the
+  # XLA's LLVM optimization level on CPU: 1 compiles ~30-40% faster than the
   # default (3) at the same step time (measured on 2 cores); -1 = XLA default.
   config.cpu_optimization_level = 1
 
