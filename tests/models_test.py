@@ -137,3 +137,15 @@ def test_attention_model_returns_weights():
   probs, attn = model.apply({'params': params}, x, return_attention=True)
   assert attn.shape == (1, 5, 5)
   np.testing.assert_allclose(attn.sum(-1), 1.0, rtol=1e-5)
+
+
+def test_decoder_num_steps_is_a_prefix_of_the_full_run():
+  """Step t depends only on earlier steps, so fewer steps give a prefix."""
+  decoder = attention.AttentionDecoder(units=7, output_dim=5)
+  h = jax.random.normal(jax.random.PRNGKey(1), (2, 6, 4))
+  params = decoder.init(jax.random.PRNGKey(0), h)['params']
+  full_probs, full_attn = decoder.apply({'params': params}, h)
+  probs, attn = decoder.apply({'params': params}, h, num_steps=3)
+  assert probs.shape == (2, 3, 5) and attn.shape == (2, 3, 6)
+  np.testing.assert_allclose(probs, full_probs[:, :3], rtol=1e-6, atol=1e-7)
+  np.testing.assert_allclose(attn, full_attn[:, :3], rtol=1e-6, atol=1e-7)

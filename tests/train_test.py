@@ -64,12 +64,11 @@ def test_repeat_keys_do_not_depend_on_the_number_of_repeats():
 
 
 def test_accuracy_is_exact_match_percent(config):
-  """An untrained (1-step) model on a 2-symbol task gets a plausible score."""
+  """Accuracy counts whole pairs: over 7 pairs it is a multiple of 100/7."""
   config = config.copy_and_resolve_references()
   config.train.steps = 1
   config.eval.num_pairs = 7
   out = jax.jit(train.make_train(config, 'baseline'))(jax.random.PRNGKey(1))
-  # Percentages of 7 pairs are multiples of 100/7.
   k = float(out['accuracy']) * 7 / 100
   assert abs(k - round(k)) < 1e-4
 
@@ -90,3 +89,13 @@ def test_repeats_sharded_over_two_devices_match_one_device(config, tmp_path):
     run = json.load(f)['runs'][0]
   np.testing.assert_allclose(run['accuracy'], here.accuracy)
   np.testing.assert_allclose(run['loss'], here.loss, rtol=1e-4, atol=1e-5)
+
+
+def test_mini_batches_train(config):
+  config = config.copy_and_resolve_references()
+  config.train.batch_size = 8
+  config.train.steps = 150
+  out = jax.jit(train.make_train(config, 'attention'))(jax.random.PRNGKey(0))
+  loss = np.asarray(out['loss'])
+  assert loss.shape == (150,) and np.all(np.isfinite(loss))
+  assert loss[-30:].mean() < 0.8 * loss[:30].mean()
