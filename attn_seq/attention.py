@@ -22,6 +22,7 @@ import jax
 import jax.numpy as jnp
 
 from attn_seq import initializers
+from attn_seq import taps
 
 ATTENTION_VARIANTS = ('bahdanau', 'bahdanau_new_state')
 
@@ -31,7 +32,8 @@ class AttentionStep(nn.Module):
 
   The terms that share an input are computed as one matmul each: s_{t-1}
   against [W_a U_r U_z U_o], and [y_{t-1} c_t] against [[W_r W_z W_p W_o],
-  [C_r C_z C_p C_o]]. The parameters keep the equations' names.
+  [C_r C_z C_p C_o]]. The parameters keep the equations' names; the matmuls
+  are `taps.matmul`s, so training forms their gradients over all steps at once.
   """
   units: int
   output_dim: int
@@ -45,20 +47,18 @@ class AttentionStep(nn.Module):
     p = lambda name, init, shape: self.param(name, init, shape)
 
     V_a = p('V_a', initializers.keras2_glorot_uniform, (n,))
-    W_a = p('W_a', initializers.glorot_uniform, (n, n))
-    W_r, U_r, C_r, b_r = (p('W_r', ortho, (k, n)), p('U_r', ortho, (n, n)),
-                          p('C_r', ortho, (d, n)), p('b_r', zeros, (n,)))
-    W_z, U_z, C_z, b_z = (p('W_z', ortho, (k, n)), p('U_z', ortho, (n, n)),
-                          p('C_z', ortho, (d, n)), p('b_z', zeros, (n,)))
-    W_p, U_p, C_p, b_p = (p('W_p', ortho, (k, n)), p('U_p', ortho, (n, n)),
-                          p('C_p', ortho, (d, n)), p('b_p', zeros, (n,)))
-    W_o, U_o, C_o, b_o = (p('W_o', ortho, (k, k)), p('U_o', ortho, (n, k)),
-                          p('C_o', ortho, (d, k)), p('b_o', zeros, (k,)))
+    p('W_a', initializers.glorot_uniform, (n, n))
+    b = {}  # The weights are used by name, in the matmuls' layouts below.
+    for gate, width in (('r', n), ('z', n), ('p', n), ('o', k)):
+      p(f'W_{gate}', ortho, (k, width))
+      p(f'U_{gate}', ortho, (n, width))
+      p(f'C_{gate}', ortho, (d, width))
+      b[gate] = p(f'b_{gate}', zeros, (width,))
     new_state = self.attention == 'bahdanau_new_state'
 
     # Every term in s_{t-1}: [W_a | U_r | U_z | (U_o)].
-    s_mats = [W_a, U_r, U_z] + ([] if new_state else [U_o])
-    s_proj = s_BxN @ jnp.concatenate(s_mats, axis=1)
+    s_layout = 'W_a|U_r|U_z' + ('' if new_state else '|U_o')
+    s_proj = taps.matmul(self, s_BxN, s_layout)
     sW_a_BxN, sU_r_BxN, sU_z_BxN = (s_proj[:, :n], s_proj[:, n:2 * n],
                                     s_proj[:, 2 * n:3 * n])
 
@@ -67,20 +67,18 @@ class AttentionStep(nn.Module):
     context_BxD = jnp.einsum('bt,btd->bd', a_BxT, h_BxTxD)
 
     # Every term in y_{t-1} and c_t: [[W_r W_z W_p W_o], [C_r C_z C_p C_o]].
-    yc_mat = jnp.concatenate([
-        jnp.concatenate([W_r, W_z, W_p, W_o], axis=1),
-        jnp.concatenate([C_r, C_z, C_p, C_o], axis=1)], axis=0)
-    yc_proj = jnp.concatenate([y_BxK, context_BxD], axis=-1) @ yc_mat
+    yc_BxKD = jnp.concatenate([y_BxK, context_BxD], axis=-1)
+    yc_proj = taps.matmul(self, yc_BxKD, 'W_r|W_z|W_p|W_o;C_r|C_z|C_p|C_o')
     ycr_BxN, ycz_BxN, ycp_BxN, yco_BxK = (
         yc_proj[:, :n], yc_proj[:, n:2 * n], yc_proj[:, 2 * n:3 * n],
         yc_proj[:, 3 * n:])
 
-    r_BxN = jax.nn.sigmoid(ycr_BxN + sU_r_BxN + b_r)
-    z_BxN = jax.nn.sigmoid(ycz_BxN + sU_z_BxN + b_z)
-    p_BxN = jnp.tanh(ycp_BxN + (r_BxN * s_BxN) @ U_p + b_p)
+    r_BxN = jax.nn.sigmoid(ycr_BxN + sU_r_BxN + b['r'])
+    z_BxN = jax.nn.sigmoid(ycz_BxN + sU_z_BxN + b['z'])
+    p_BxN = jnp.tanh(ycp_BxN + taps.matmul(self, r_BxN * s_BxN, 'U_p') + b['p'])
     s_new_BxN = (1.0 - z_BxN) * s_BxN + z_BxN * p_BxN
-    sU_o_BxK = s_new_BxN @ U_o if new_state else s_proj[:, 3 * n:]
-    y_new_BxK = jax.nn.softmax(yco_BxK + sU_o_BxK + b_o, axis=-1)
+    sU_o_BxK = taps.matmul(self, s_new_BxN, 'U_o') if new_state else s_proj[:, 3 * n:]
+    y_new_BxK = jax.nn.softmax(yco_BxK + sU_o_BxK + b['o'], axis=-1)
     return (y_new_BxK, s_new_BxN), (y_new_BxK, a_BxT)
 
 
@@ -110,6 +108,7 @@ class AttentionDecoder(nn.Module):
     scan_step = nn.scan(
         AttentionStep,
         variable_broadcast='params',
+        variable_axes={taps.TAPS: 0, taps.PERTURBATIONS: 0},
         split_rngs={'params': False},
         in_axes=(nn.broadcast, nn.broadcast),
         length=num_steps or length,

@@ -7,10 +7,13 @@ from attn_seq import report
 from attn_seq import sweep
 
 
-def run(config, workdir, log=print):
-  """Runs every model of `config`, logs the summary, writes results.json."""
+def run(config, workdir, cache_dir=None, log=print):
+  """Runs every model of `config`, logs the summary, writes results.json.
+
+  Compiled programs are cached in `cache_dir` (None: not cached).
+  """
   start = time.perf_counter()
-  runs = sweep.run_models(config)
+  runs = sweep.run_models(config, cache_dir)
   for model_runs in runs:
     log(report.format_run(model_runs))
   os.makedirs(workdir, exist_ok=True)

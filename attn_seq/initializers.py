@@ -8,6 +8,7 @@ glorot_uniform = jax.nn.initializers.glorot_uniform()
 zeros = jax.nn.initializers.zeros
 
 
+@jax.jit  # Traced once per shape (flax's scans call inits several times).
 def _orthonormal_columns(a_MxN):
   """Gram-Schmidt, twice per column (stable in float32), in plain XLA ops.
 

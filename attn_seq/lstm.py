@@ -5,6 +5,7 @@ import jax
 import jax.numpy as jnp
 
 from attn_seq import initializers
+from attn_seq import taps
 
 
 def hard_sigmoid(x):
@@ -20,7 +21,8 @@ class LSTM(nn.Module):
   recurrent kernel, zero bias with the forget gate's at 1.
 
   The input projection of all T steps is one matmul; only the recurrent
-  matmul runs per step, in a `lax.scan` unrolled `unroll` steps at a time.
+  matmul runs per step, in a `lax.scan` unrolled `unroll` steps at a time. The
+  recurrent kernel is tapped (`taps`): its gradient is one matmul over T.
   Returns (outputs_BxTxN, last_BxN).
   """
   units: int
@@ -32,12 +34,14 @@ class LSTM(nn.Module):
     n = self.units
     d = inputs_BxTxD.shape[-1]
     kernel_Dx4N = self.param('kernel', initializers.glorot_uniform, (d, 4 * n))
-    recurrent_Nx4N = self.param('recurrent_kernel', initializers.orthogonal,
-                                (n, 4 * n))
+    self.param('recurrent_kernel', initializers.orthogonal, (n, 4 * n))
+    recurrent_Nx4N = taps.weight(self, 'recurrent_kernel')
     bias_4N = self.param('bias', initializers.unit_forget_bias(n), (4 * n,))
     gate = GATE_ACTIVATIONS[self.gate_activation]
 
     proj_TxBx4N = jnp.einsum('btd,dg->tbg', inputs_BxTxD, kernel_Dx4N) + bias_4N
+    # Under taps, this perturbation's gradient is that of h_{t-1} @ recurrent.
+    proj_TxBx4N = taps.perturb(self, 'recurrent_kernel', proj_TxBx4N)
 
     def step(carry, proj_Bx4N):
       h_BxN, c_BxN = carry
@@ -51,4 +55,6 @@ class LSTM(nn.Module):
     zeros_BxN = jnp.zeros((batch, n), inputs_BxTxD.dtype)
     (last_BxN, _), outputs_TxBxN = jax.lax.scan(
         step, (zeros_BxN, zeros_BxN), proj_TxBx4N, unroll=self.unroll)
+    prev_TxBxN = jnp.concatenate([zeros_BxN[None], outputs_TxBxN[:-1]])
+    taps.record_inputs(self, 'recurrent_kernel', prev_TxBxN)
     return jnp.swapaxes(outputs_TxBxN, 0, 1), last_BxN

@@ -1,7 +1,7 @@
 r"""Runs an experiment config.
 
   python -m attn_seq.main --config=configs/compare.py [--workdir=DIR] \
-      [--config.train.steps=1000 ...]
+      [--cache_dir=DIR] [--config.train.steps=1000 ...]
 
 Bad flags or config fields end with one line on stderr and exit code 2.
 """
@@ -10,16 +10,13 @@ import datetime
 import os
 import sys
 
-# One XLA CPU device per core, so repeats run on every core (set before jax
-# loads; ignored by GPU/TPU backends; an XLA_FLAGS that sets it wins).
-if '--xla_force_host_platform_device_count' not in os.environ.get('XLA_FLAGS', ''):
-  _cores = (len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity')
-            else os.cpu_count() or 1)
-  os.environ['XLA_FLAGS'] = (os.environ.get('XLA_FLAGS', '') +
-                             f' --xla_force_host_platform_device_count={_cores}')
+from attn_seq import cpu_devices  # pylint: disable=g-bad-import-order
+
+cpu_devices.use_all_cores()  # Before jax is imported.
 
 from absl import app  # pylint: disable=g-import-not-at-top
 from absl import flags
+import jax
 from ml_collections import config_flags
 
 from attn_seq import experiment
@@ -29,6 +26,12 @@ _CONFIG = config_flags.DEFINE_config_file(
     'config', None, 'Experiment config file (configs/*.py).', lock_config=True)
 _WORKDIR = flags.DEFINE_string(
     'workdir', None, 'Output folder; default: a new folder under runs/.')
+_CACHE_DIR = flags.DEFINE_string(
+    'cache_dir', os.path.join(
+        os.environ.get('XDG_CACHE_HOME', os.path.expanduser('~/.cache')),
+        'attn_seq'),
+    'Compiled programs are cached here, so a second run of a command skips '
+    'compiling; empty: no cache.')
 
 
 def _fail(message):
@@ -66,7 +69,12 @@ def main(argv):
   workdir = _WORKDIR.value or os.path.join(
       'runs', datetime.datetime.now().strftime('%Y%m%d-%H%M%S'))
   print(f'workdir: {workdir}')
-  experiment.run(config, workdir)
+  cache_dir = _CACHE_DIR.value or None
+  if cache_dir:
+    # XLA's own cache too: programs unchanged by an edit of the source hit it.
+    jax.config.update('jax_compilation_cache_dir', os.path.join(cache_dir, 'xla'))
+    jax.config.update('jax_persistent_cache_min_compile_time_secs', 1.0)
+  experiment.run(config, workdir, cache_dir=cache_dir)
 
 
 if __name__ == '__main__':

@@ -27,7 +27,8 @@ def format_run(run, num_spot_checks=10):
   for expected, predicted in list(zip(examples['targets'][0],
                                       examples['predicted'][0]))[:num_spot_checks]:
     lines.append(f'Expected: {expected.tolist()} Predicted {predicted.tolist()}')
-  lines.append(f'compile {run.compile_seconds:.1f} s, run {run.run_seconds:.1f} s')
+  cached = ' (cached)' if run.compile_cached else ''
+  lines.append(f'compile {run.compile_seconds:.1f} s{cached}, run {run.run_seconds:.1f} s')
   return '\n'.join(lines)
 
 
@@ -42,6 +43,7 @@ def results_dict(config, runs):
         'mean_accuracy': mean,
         'std_accuracy': std,
         'compile_seconds': run.compile_seconds,
+        'compile_cached': run.compile_cached,
         'run_seconds': run.run_seconds,
         'loss': np.round(run.loss.astype(np.float64), 6).tolist(),
         'examples': [{'input': i.tolist(), 'expected': t.tolist(),

@@ -8,6 +8,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from attn_seq import executables
 from attn_seq import train as train_lib
 
 
@@ -25,6 +26,7 @@ class ModelRuns:
   loss: np.ndarray            # [repeats, steps]
   examples: dict              # inputs/targets/predicted: [repeats, E, T]
   compile_seconds: float
+  compile_cached: bool        # loaded from the executable cache
   run_seconds: float
 
 
@@ -63,25 +65,40 @@ def padded_keys(config, num_devices):
   return repeat_keys(config.seed, total)
 
 
-def compile_repeats(config, model_name, devices=None):
-  """Ahead-of-time compiles the repeats of one model; returns (fn, seconds)."""
+def compile_repeats(config, model_name, devices=None, cache_dir=None):
+  """Ahead-of-time compiles the repeats of one model.
+
+  With `cache_dir`, the program is loaded from there when a previous run
+  compiled it, and saved there otherwise (executables.py).
+  Returns (fn, seconds, cached).
+  """
   start = time.perf_counter()
   devices = devices or jax.local_devices()
-  keys = padded_keys(config, len(devices))
   options = {}
   if jax.default_backend() == 'cpu' and config.cpu_optimization_level >= 0:
     options['xla_backend_optimization_level'] = config.cpu_optimization_level
-  compiled = make_repeats(config, model_name, devices).lower(keys).compile(options)
-  return compiled, time.perf_counter() - start
+  key = compiled = None
+  if cache_dir:
+    key = executables.cache_key(config, model_name, devices, options)
+    compiled = executables.load(cache_dir, key)
+  cached = compiled is not None
+  if not cached:
+    keys = padded_keys(config, len(devices))
+    compiled = make_repeats(config, model_name, devices).lower(keys).compile(
+        options)
+    if key:
+      executables.save(cache_dir, key, compiled)
+  return compiled, time.perf_counter() - start, cached
 
 
-def run_repeats(config, model_name, devices=None):
+def run_repeats(config, model_name, devices=None, cache_dir=None):
   """Trains and evaluates config.num_repeats repeats of `model_name`.
 
   The repeats are spread over `devices` (default: all local devices).
   """
   devices = devices or jax.local_devices()
-  compiled, compile_seconds = compile_repeats(config, model_name, devices)
+  compiled, compile_seconds, cached = compile_repeats(
+      config, model_name, devices, cache_dir)
   keys = padded_keys(config, len(devices))
   start = time.perf_counter()
   out = jax.block_until_ready(compiled(keys))
@@ -91,9 +108,11 @@ def run_repeats(config, model_name, devices=None):
                      jax.device_get(out))
   return ModelRuns(model=model_name, accuracy=out['accuracy'],
                    loss=out['loss'], examples=out['examples'],
-                   compile_seconds=compile_seconds, run_seconds=run_seconds)
+                   compile_seconds=compile_seconds, compile_cached=cached,
+                   run_seconds=run_seconds)
 
 
-def run_models(config):
+def run_models(config, cache_dir=None):
   """Runs the repeats of every model in config.models, one model after another."""
-  return [run_repeats(config, name) for name in config.models]
+  return [run_repeats(config, name, cache_dir=cache_dir)
+          for name in config.models]

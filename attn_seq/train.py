@@ -1,11 +1,14 @@
 """make_train(config, model_name) -> train(rng): one jit-compilable program per run."""
 
+import functools
+
 import jax
 import jax.numpy as jnp
 import optax
 
 from attn_seq import data
 from attn_seq import models
+from attn_seq import taps
 
 # Keras clips probabilities to [EPS, 1 - EPS] before the log.
 PROB_EPS = 1e-7
@@ -39,15 +42,15 @@ def make_train(config, model_name):
   sample = lambda key, batch: data.sample_batch(
       key, batch, task.n_in, task.n_out, task.cardinality)
 
-  def loss_fn(params, inputs_BxTxK, targets_BxT):
-    probs_BxTxK = model.apply({'params': params}, inputs_BxTxK)
-    return cross_entropy(probs_BxTxK, targets_BxT)
+  # Gradients with each tapped weight's as one matmul over time (taps.py).
+  loss_and_grads = taps.value_and_grad(model, cross_entropy)
 
-  def train_step(carry, step):
+  def train_step(carry, step, perturbations):
     params, opt_state, key = carry
     inputs_BxTxK, targets_BxT = sample(jax.random.fold_in(key, step),
                                        train_config.batch_size)
-    loss, grads = jax.value_and_grad(loss_fn)(params, inputs_BxTxK, targets_BxT)
+    loss, grads = loss_and_grads(params, perturbations, inputs_BxTxK,
+                                 targets_BxT)
     updates, opt_state = optimizer.update(grads, opt_state, params)
     params = optax.apply_updates(params, updates)
     return (params, opt_state, key), loss
@@ -64,11 +67,15 @@ def make_train(config, model_name):
 
   def train(rng):
     init_key, train_key, eval_key = jax.random.split(rng, 3)
-    dummy_BxTxK = jnp.zeros((1, task.n_in, task.cardinality), jnp.float32)
-    params = model.init(init_key, dummy_BxTxK)['params']
+    dummy_BxTxK = jnp.zeros((train_config.batch_size, task.n_in, task.cardinality),
+                            jnp.float32)
+    variables = model.init(init_key, dummy_BxTxK)
+    params = variables['params']
+    perturbations = variables.get(taps.PERTURBATIONS, {})  # Zeros (taps.py).
     opt_state = optimizer.init(params)
     (params, _, _), loss = jax.lax.scan(
-        train_step, (params, opt_state, train_key), jnp.arange(train_config.steps))
+        functools.partial(train_step, perturbations=perturbations),
+        (params, opt_state, train_key), jnp.arange(train_config.steps))
     accuracy, examples = evaluate(params, eval_key)
     return {'accuracy': accuracy, 'loss': loss, 'examples': examples}
 
