@@ -23,14 +23,15 @@ class LSTM(nn.Module):
   The input projection of all T steps is one matmul; only the recurrent
   matmul runs per step, in a `lax.scan` unrolled `unroll` steps at a time. The
   recurrent kernel is tapped (`taps`): its gradient is one matmul over T.
-  Returns (outputs_BxTxN, last_BxN).
+  With `length`, the input is one vector repeated `length` times (Keras'
+  RepeatVector), inputs_Bx1xD, projected once. Returns (outputs_BxTxN, last_BxN).
   """
   units: int
   gate_activation: str = 'sigmoid'
   unroll: int = 1
 
   @nn.compact
-  def __call__(self, inputs_BxTxD):
+  def __call__(self, inputs_BxTxD, length=None):
     n = self.units
     d = inputs_BxTxD.shape[-1]
     kernel_Dx4N = self.param('kernel', initializers.glorot_uniform, (d, 4 * n))
@@ -40,6 +41,8 @@ class LSTM(nn.Module):
     gate = GATE_ACTIVATIONS[self.gate_activation]
 
     proj_TxBx4N = jnp.einsum('btd,dg->tbg', inputs_BxTxD, kernel_Dx4N) + bias_4N
+    if length is not None:
+      proj_TxBx4N = jnp.broadcast_to(proj_TxBx4N, (length,) + proj_TxBx4N.shape[1:])
     # Under taps, this perturbation's gradient is that of h_{t-1} @ recurrent.
     proj_TxBx4N = taps.perturb(self, 'recurrent_kernel', proj_TxBx4N)
 

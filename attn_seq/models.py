@@ -2,7 +2,6 @@
 
 import flax.linen as nn
 import jax
-import jax.numpy as jnp
 
 from attn_seq import initializers
 from attn_seq.attention import AttentionDecoder
@@ -18,13 +17,12 @@ class Baseline(nn.Module):
 
   @nn.compact
   def __call__(self, inputs_BxTxK):
-    batch, length = inputs_BxTxK.shape[:2]
+    length = inputs_BxTxK.shape[1]
     lstm = lambda name: LSTM(self.units, self.gate_activation, self.unroll,
                              name=name)
     _, last_BxN = lstm('encoder')(inputs_BxTxK)
-    repeated_BxTxN = jnp.broadcast_to(last_BxN[:, None, :],
-                                      (batch, length, self.units))
-    decoded_BxTxN, _ = lstm('decoder')(repeated_BxTxN)
+    # The last state repeated T times (RepeatVector), projected once.
+    decoded_BxTxN, _ = lstm('decoder')(last_BxN[:, None, :], length=length)
     logits_BxTxK = nn.Dense(self.output_dim,
                             kernel_init=initializers.glorot_uniform,
                             name='output')(decoded_BxTxN)

@@ -75,3 +75,21 @@ def test_overrides_reach_the_run(tmp_path):
     results = json.load(f)
   assert [r['model'] for r in results['runs']] == ['attention']
   assert len(results['runs'][0]['loss'][0]) == 20
+
+
+def test_second_run_loads_compiled_programs_from_the_cache(tmp_path):
+  args = ('--config=configs/test.py', '--config.train.steps=30',
+          f'--cache_dir={tmp_path / "cache"}')
+  results = []
+  for i in range(2):
+    workdir = str(tmp_path / f'work{i}')
+    proc = run_main(*args, f'--workdir={workdir}')
+    assert proc.returncode == 0, proc.stderr
+    with open(os.path.join(workdir, 'results.json')) as f:
+      results.append(json.load(f)['runs'])
+  assert [r['compile_cached'] for r in results[0]] == [False, False]
+  assert [r['compile_cached'] for r in results[1]] == [True, True]
+  assert 'compile' in proc.stdout and '(cached)' in proc.stdout
+  for cold, warm in zip(*results):
+    assert warm['accuracy'] == cold['accuracy']
+    assert warm['loss'] == cold['loss']
