@@ -22,7 +22,7 @@ Prints tables and writes them as JSON (default runs/bench-<time>.json).
               = 40% of n_in; 2 repeats, 500 steps), for attention.
   comparison  `python -m attn_seq.main --config=configs/compare.py` twice
               with a fresh compile cache: cold, then warm (wall seconds).
-Peak memory is the peak resident set of this process (and of the comparison's).
+Peak memory is the peak resident set of this process (of main's, for the comparison).
 """
 
 import datetime
@@ -66,8 +66,8 @@ _OUT = flags.DEFINE_string('out', None, 'JSON output; default runs/bench-*.json.
 BYTES_PER_PARAM_STEP = 40
 
 
-def peak_rss_mb(who=resource.RUSAGE_SELF):
-  return resource.getrusage(who).ru_maxrss / 1024  # Linux: KiB.
+def peak_rss_mb():
+  return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB.
 
 
 def num_params(config, model_name):
@@ -188,24 +188,24 @@ def comparison():
   with tempfile.TemporaryDirectory() as tmp:
     for label in ('cold', 'warm'):
       start = time.perf_counter()
-      proc = subprocess.run(
+      subprocess.run(
           [sys.executable, '-m', 'attn_seq.main',
            '--config=configs/compare.py', f'--workdir={tmp}/{label}',
            f'--cache_dir={tmp}/cache'],
           cwd=ROOT, capture_output=True, text=True, check=True)
       wall = time.perf_counter() - start
       with open(os.path.join(tmp, label, 'results.json')) as f:
-        runs = json.load(f)['runs']
-      out[label] = {'wall_seconds': wall,
+        results = json.load(f)
+      runs = results['runs']
+      out[label] = {'wall_seconds': wall, 'peak_rss_mb': results['peak_rss_mb'],
                     'models': {r['model']: {k: r[k] for k in (
                         'mean_accuracy', 'compile_seconds', 'run_seconds')}
                                for r in runs}}
-      print(f'  comparison {label}: {wall:.1f} s wall; ' + ', '.join(
+      print(f'  comparison {label}: {wall:.1f} s wall, peak '
+            f'{results["peak_rss_mb"]:.0f} MB; ' + ', '.join(
           f'{m}: {v["mean_accuracy"]:.1f}% (compile {v["compile_seconds"]:.1f} s,'
           f' run {v["run_seconds"]:.1f} s)' for m, v in out[label]['models'].items()),
             flush=True)
-      del proc
-  out['peak_rss_mb'] = peak_rss_mb(resource.RUSAGE_CHILDREN)
   return out
 
 

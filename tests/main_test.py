@@ -54,6 +54,7 @@ def test_main_end_to_end_writes_results(tmp_path):
     results = json.load(f)
   assert results['config']['train']['steps'] == 300
   assert [r['model'] for r in results['runs']] == ['baseline', 'attention']
+  assert results['peak_rss_mb'] > 100
   for run in results['runs']:
     assert len(run['accuracy']) == 2
     assert all(0 <= a <= 100 for a in run['accuracy'])
