@@ -1,18 +1,62 @@
-"""Summaries of ModelRuns: the tutorial's printout and results.json."""
+"""Summaries of ModelRuns: the tutorial's printout, results.json, report.md."""
 
+import itertools
 import json
 import os
 
 import numpy as np
+
+from attn_seq import stats
 
 TUTORIAL_MEAN_ACCURACY = {'baseline': 23.10, 'attention': 95.70}
 
 
 def summary(run):
   """Mean and sample std (ddof=1; 0 for a single repeat) of the accuracy."""
-  acc = run.accuracy.astype(np.float64)
-  std = float(acc.std(ddof=1)) if acc.size > 1 else 0.0
-  return float(acc.mean()), std
+  described = stats.describe(run.accuracy)
+  return described['mean'], described['std']
+
+
+def comparisons(runs):
+  """Welch's t-test of every later model's accuracy against every earlier one's."""
+  return [dict(stats.welch(a.accuracy, b.accuracy), model=b.model,
+               versus=a.model)
+          for a, b in itertools.combinations(runs, 2)]
+
+
+def _interval(low, high):
+  return 'n/a' if np.isnan(low) else f'[{low:.2f}, {high:.2f}]'
+
+
+def markdown(config, runs):
+  """report.md: per model mean, std and 95% CI, the tutorial's figure, and
+  Welch's t-tests between the models."""
+  lines = ['# Results', '',
+           f'Exact-match accuracy (%) on {config.eval.num_pairs} fresh pairs '
+           f'per repeat; 95% CI of the mean from the t-distribution; '
+           f'n_in={config.task.n_in}, n_out={config.task.n_out}, '
+           f'cardinality={config.task.cardinality}, '
+           f'{config.train.steps} steps.', '',
+           '| model | repeats | mean | std | 95% CI | tutorial (10 repeats) |',
+           '| --- | --- | --- | --- | --- | --- |']
+  for run in runs:
+    d = stats.describe(run.accuracy)
+    reference = TUTORIAL_MEAN_ACCURACY.get(run.model)
+    lines.append(
+        f'| {run.model} | {d["n"]} | {d["mean"]:.2f} | {d["std"]:.2f} | '
+        f'{_interval(d["ci_low"], d["ci_high"])} | '
+        f'{"" if reference is None else f"{reference:.2f}"} |')
+  tests = comparisons(runs)
+  if tests:
+    lines += ['', "Welch's t-test (unequal variances):", '',
+              '| difference | points | 95% CI | t | df | p |',
+              '| --- | --- | --- | --- | --- | --- |']
+    for c in tests:
+      lines.append(
+          f'| {c["model"]} - {c["versus"]} | {c["difference"]:.2f} | '
+          f'{_interval(c["ci_low"], c["ci_high"])} | {c["t"]:.2f} | '
+          f'{c["df"]:.1f} | {c["p"]:.2g} |')
+  return '\n'.join(lines) + '\n'
 
 
 def format_run(run, num_spot_checks=10):
@@ -34,30 +78,45 @@ def format_run(run, num_spot_checks=10):
 
 def results_dict(config, runs):
   """What results.json holds: the config and, per model, every repeat."""
-  out = {'config': config.to_dict(), 'runs': []}
+  out = {'config': config.to_dict(), 'runs': [],
+         'comparisons': comparisons(runs)}
   for run in runs:
-    mean, std = summary(run)
+    d = stats.describe(run.accuracy)
     out['runs'].append({
         'model': run.model,
         'accuracy': [float(a) for a in run.accuracy],
-        'mean_accuracy': mean,
-        'std_accuracy': std,
+        'mean_accuracy': d['mean'],
+        'std_accuracy': d['std'],
+        'ci95_accuracy': [d['ci_low'], d['ci_high']],
         'compile_seconds': run.compile_seconds,
         'compile_cached': run.compile_cached,
         'run_seconds': run.run_seconds,
         'loss': np.round(run.loss.astype(np.float64), 6).tolist(),
-        'examples': [{'input': i.tolist(), 'expected': t.tolist(),
-                      'predicted': p.tolist()}
-                     for i, t, p in zip(run.examples['inputs'][0],
-                                        run.examples['targets'][0],
-                                        run.examples['predicted'][0])],
+        'examples': _examples(run.examples),
     })
   return out
 
 
-def write_json(path, obj):
-  """Writes JSON to a temporary name, then renames it into place."""
+def _examples(examples):
+  """Repeat 0's evaluation examples as lists (with a_t rounded, if any)."""
+  out = [{'input': i.tolist(), 'expected': t.tolist(), 'predicted': p.tolist()}
+         for i, t, p in zip(examples['inputs'][0], examples['targets'][0],
+                            examples['predicted'][0])]
+  if 'attention' in examples:
+    for example, a_SxT in zip(out, examples['attention'][0]):
+      example['attention'] = np.round(a_SxT.astype(np.float64), 4).tolist()
+  return out
+
+
+def write_text(path, text):
+  """Writes to a temporary name, then renames it into place."""
   tmp = f'{path}.tmp'
   with open(tmp, 'w') as f:
-    json.dump(obj, f, indent=1)
+    f.write(text)
   os.replace(tmp, path)
+
+
+def write_json(path, obj):
+  """JSON (NaN as null), written as write_text does."""
+  clean = json.loads(json.dumps(obj), parse_constant=lambda _: None)
+  write_text(path, json.dumps(clean, indent=1))

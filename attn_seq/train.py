@@ -34,7 +34,8 @@ def make_train(config, model_name):
     accuracy: exact-match accuracy on the evaluation pairs, in percent;
     loss: the training loss of every step, [steps];
     examples: the first `config.eval.num_examples` evaluation pairs as ints:
-      inputs, targets, predicted, each [num_examples, T].
+      inputs, targets, predicted, each [num_examples, T]; for attention also
+      its weights a_t, attention [num_examples, S, T].
   """
   task, train_config = config.task, config.train
   model = models.create_model(config, model_name)
@@ -57,12 +58,19 @@ def make_train(config, model_name):
 
   def evaluate(params, key):
     inputs_BxTxK, targets_BxT = sample(key, config.eval.num_pairs)
-    probs_BxTxK = model.apply({'params': params}, inputs_BxTxK)
+    n = config.eval.num_examples
+    extra = {}
+    if model_name == 'attention':
+      probs_BxTxK, attention_BxSxT = model.apply(
+          {'params': params}, inputs_BxTxK, return_attention=True)
+      extra['attention'] = attention_BxSxT[:n]
+    else:
+      probs_BxTxK = model.apply({'params': params}, inputs_BxTxK)
     predicted_BxT = jnp.argmax(probs_BxTxK, axis=-1).astype(jnp.int32)
     correct_B = jnp.all(predicted_BxT == targets_BxT, axis=-1)
-    n = config.eval.num_examples
     examples = {'inputs': jnp.argmax(inputs_BxTxK[:n], axis=-1).astype(jnp.int32),
-                'targets': targets_BxT[:n], 'predicted': predicted_BxT[:n]}
+                'targets': targets_BxT[:n], 'predicted': predicted_BxT[:n],
+                **extra}
     return 100.0 * jnp.mean(correct_B), examples
 
   def train(rng):

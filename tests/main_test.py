@@ -1,6 +1,7 @@
 import json
 import os
 
+import numpy as np
 import pytest
 
 from tests.helpers import run_main
@@ -55,6 +56,12 @@ def test_main_end_to_end_writes_results(tmp_path):
   assert results['config']['train']['steps'] == 300
   assert [r['model'] for r in results['runs']] == ['baseline', 'attention']
   assert results['peak_rss_mb'] > 100
+  (comparison,) = results['comparisons']
+  assert (comparison['model'], comparison['versus']) == ('attention', 'baseline')
+  with open(os.path.join(workdir, 'report.md')) as f:
+    markdown = f.read()
+  assert '| baseline | 2 |' in markdown and '| attention | 2 |' in markdown
+  assert "Welch's t-test" in markdown
   for run in results['runs']:
     assert len(run['accuracy']) == 2
     assert all(0 <= a <= 100 for a in run['accuracy'])
@@ -63,7 +70,16 @@ def test_main_end_to_end_writes_results(tmp_path):
     assert run['compile_seconds'] > 0 and run['run_seconds'] > 0
     assert len(run['loss']) == 2 and len(run['loss'][0]) == 300
     assert len(run['examples']) == 3
-    assert set(run['examples'][0]) == {'input', 'expected', 'predicted'}
+    keys = {'input', 'expected', 'predicted'}
+    if run['model'] == 'attention':
+      keys.add('attention')
+      a_SxT = np.asarray(run['examples'][0]['attention'])
+      assert a_SxT.shape == (5, 5)
+      np.testing.assert_allclose(a_SxT.sum(-1), 1.0, atol=1e-3)
+    assert set(run['examples'][0]) == keys
+  for figure in ('loss_curves.png', 'attention.png'):
+    with open(os.path.join(workdir, figure), 'rb') as f:
+      assert f.read(8) == b'\x89PNG\r\n\x1a\n'
 
 
 def test_overrides_reach_the_run(tmp_path):

@@ -1,0 +1,61 @@
+"""Figures of a finished sweep: loss curves and attention maps (matplotlib, headless)."""
+
+import matplotlib
+
+matplotlib.use('Agg')  # No display needed.
+import matplotlib.pyplot as plt  # pylint: disable=g-import-not-at-top
+import numpy as np
+
+
+def smooth(loss_RxS, window):
+  """Moving average over steps of each repeat's loss (window clipped to S)."""
+  window = max(1, min(window, loss_RxS.shape[1]))
+  kernel = np.ones(window) / window
+  return np.stack([np.convolve(row, kernel, mode='valid') for row in loss_RxS])
+
+
+def loss_curves(runs, path, window=100):
+  """Training loss per step, smoothed, mean over repeats with a +-1 std band,
+  every model on one log-scale axis."""
+  fig, ax = plt.subplots(figsize=(7, 4.5))
+  for run in runs:
+    loss_RxS = np.asarray(run.loss, np.float64)
+    curves_RxS = smooth(loss_RxS, window)
+    # Each average sits at the middle of its window.
+    steps = np.arange(curves_RxS.shape[1]) + (loss_RxS.shape[1] - curves_RxS.shape[1]) / 2
+    mean, std = curves_RxS.mean(0), curves_RxS.std(0)
+    ax.plot(steps, mean, label=f'{run.model} (mean of {curves_RxS.shape[0]})')
+    ax.fill_between(steps, np.maximum(mean - std, 1e-4), mean + std, alpha=0.25)
+  ax.set_yscale('log')
+  ax.set_xlabel('training step')
+  ax.set_ylabel(f'cross-entropy ({window}-step moving average)')
+  ax.set_title('Training loss per model (band: +-1 std over repeats)')
+  ax.grid(True, which='both', alpha=0.3)
+  ax.legend()
+  fig.tight_layout()
+  fig.savefig(path, dpi=120)
+  plt.close(fig)
+
+
+def attention_maps(examples, path, num_maps=4):
+  """Heatmaps of a_t (decoder step x input position) for a few evaluation
+  pairs: inputs on the x axis, predicted outputs on the y axis."""
+  attention_ExSxT = np.asarray(examples['attention'])
+  n = min(num_maps, attention_ExSxT.shape[0])
+  fig, axes = plt.subplots(1, n, figsize=(3.0 * n + 1.0, 3.4), squeeze=False)
+  for i, ax in enumerate(axes[0]):
+    a_SxT = attention_ExSxT[i]
+    image = ax.imshow(a_SxT, vmin=0.0, vmax=1.0, cmap='viridis')
+    ax.set_xticks(range(a_SxT.shape[1]),
+                  [str(v) for v in examples['inputs'][i]])
+    ax.set_yticks(range(a_SxT.shape[0]),
+                  [str(v) for v in examples['predicted'][i]])
+    ax.set_xlabel('input (position ->)')
+    if i == 0:
+      ax.set_ylabel('predicted output (decoder step ->)')
+    expected = ' '.join(str(v) for v in np.asarray(examples['targets'][i]).tolist())
+    ax.set_title(f'expected {expected}', fontsize=9)
+  fig.colorbar(image, ax=axes[0].tolist(), shrink=0.8, label='a_t')
+  fig.suptitle('Attention weights of a trained model (repeat 0)')
+  fig.savefig(path, dpi=120, bbox_inches='tight')
+  plt.close(fig)
