@@ -20,6 +20,9 @@ def get_config():
   config.task.n_in = 5
   config.task.n_out = 2
   config.task.cardinality = 50
+  # Output steps: 0 = n_in (the tutorial: outputs as long as the inputs, the
+  # last n_in - n_out of them zeros); n_out = exactly the echoed integers.
+  config.task.decoder_steps = 0
 
   config.model = ml_collections.ConfigDict()
   config.model.units = 150

@@ -5,19 +5,22 @@ import jax.numpy as jnp
 import numpy as np
 
 
-def sample_batch(key, batch_size, n_in, n_out, cardinality):
+def sample_batch(key, batch_size, n_in, n_out, cardinality, out_len=None):
   """Draws `batch_size` echo pairs on device.
 
   Returns:
     inputs_BxTxK: one-hot float32 inputs, T = n_in, K = cardinality.
-    targets_BxT: int32 targets; the first n_out input integers, then zeros,
-      as the tutorial's get_pair.
+    targets_BxS: int32 targets of S = out_len (default n_in) steps: the first
+      n_out input integers, then zeros, as the tutorial's get_pair.
   """
+  out_len = out_len or n_in
   ints_BxT = jax.random.randint(key, (batch_size, n_in), 0, cardinality)
-  keep_T = jnp.arange(n_in) < n_out
-  targets_BxT = jnp.where(keep_T, ints_BxT, 0).astype(jnp.int32)
+  head_BxS = (ints_BxT[:, :out_len] if out_len <= n_in else
+              jnp.pad(ints_BxT, ((0, 0), (0, out_len - n_in))))
+  keep_S = jnp.arange(out_len) < n_out
+  targets_BxS = jnp.where(keep_S, head_BxS, 0).astype(jnp.int32)
   inputs_BxTxK = jax.nn.one_hot(ints_BxT, cardinality, dtype=jnp.float32)
-  return inputs_BxTxK, targets_BxT
+  return inputs_BxTxK, targets_BxS
 
 
 def decode(probs_or_onehot_TxK):

@@ -9,15 +9,19 @@ from attn_seq.lstm import LSTM
 
 
 class Baseline(nn.Module):
-  """LSTM encoder -> last state repeated T times -> LSTM -> Dense softmax."""
+  """LSTM encoder -> last state repeated S times -> LSTM -> Dense softmax.
+
+  S = output_length, or T (the input length, as the tutorial) when 0.
+  """
   units: int
   output_dim: int
   gate_activation: str = 'sigmoid'
   unroll: int = 1
+  output_length: int = 0
 
   @nn.compact
   def __call__(self, inputs_BxTxK):
-    length = inputs_BxTxK.shape[1]
+    length = self.output_length or inputs_BxTxK.shape[1]
     lstm = lambda name: LSTM(self.units, self.gate_activation, self.unroll,
                              name=name)
     _, last_BxN = lstm('encoder')(inputs_BxTxK)
@@ -30,12 +34,16 @@ class Baseline(nn.Module):
 
 
 class AttentionModel(nn.Module):
-  """LSTM encoder returning sequences -> AttentionDecoder."""
+  """LSTM encoder returning sequences -> AttentionDecoder of S steps.
+
+  S = output_length, or T (the input length, as the original) when 0.
+  """
   units: int
   output_dim: int
   gate_activation: str = 'sigmoid'
   unroll: int = 1
   attention: str = 'bahdanau'
+  output_length: int = 0
 
   @nn.compact
   def __call__(self, inputs_BxTxK, return_attention=False):
@@ -43,7 +51,7 @@ class AttentionModel(nn.Module):
                             name='encoder')(inputs_BxTxK)
     probs_BxTxK, attention_BxTxT = AttentionDecoder(
         self.units, self.output_dim, self.attention, self.unroll,
-        name='decoder')(encoded_BxTxN)
+        name='decoder')(encoded_BxTxN, num_steps=self.output_length or None)
     if return_attention:
       return probs_BxTxK, attention_BxTxT
     return probs_BxTxK
@@ -57,7 +65,8 @@ def create_model(config, name):
   kwargs = dict(units=config.model.units,
                 output_dim=config.task.cardinality,
                 gate_activation=config.model.gate_activation,
-                unroll=config.model.unroll or config.task.n_in)
+                unroll=config.model.unroll or config.task.n_in,
+                output_length=config.task.decoder_steps)
   if name == 'attention':
     kwargs['attention'] = config.model.attention
   return MODELS[name](**kwargs)

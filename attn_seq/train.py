@@ -41,7 +41,7 @@ def make_train(config, model_name):
   model = models.create_model(config, model_name)
   optimizer = make_optimizer(train_config)
   sample = lambda key, batch: data.sample_batch(
-      key, batch, task.n_in, task.n_out, task.cardinality)
+      key, batch, task.n_in, task.n_out, task.cardinality, task.decoder_steps)
 
   # Gradients with each tapped weight's as one matmul over time (taps.py).
   loss_and_grads = taps.value_and_grad(model, cross_entropy)

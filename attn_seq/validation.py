@@ -74,6 +74,11 @@ def validate(config):
     raise ConfigError('config.task.n_out must be <= config.task.n_in '
                       f'(got {config.task.n_out} > {config.task.n_in})')
   _int(config, 'task.cardinality', 2)
+  _int(config, 'task.decoder_steps', 0)
+  if 0 < config.task.decoder_steps < config.task.n_out:
+    raise ConfigError('config.task.decoder_steps must be 0 (= n_in) or >= '
+                      f'config.task.n_out (got {config.task.decoder_steps} < '
+                      f'{config.task.n_out})')
 
   _int(config, 'model.units', 1)
   _choice(config, 'model.gate_activation', lstm.GATE_ACTIVATIONS)

@@ -38,3 +38,15 @@ def test_decode_is_argmax_per_step():
   onehot = np.eye(10)[[3, 0, 9]]
   assert data.decode(onehot) == [3, 0, 9]
   assert data.decode(np.array([[0.1, 0.7, 0.2], [0.5, 0.2, 0.3]])) == [1, 0]
+
+
+def test_output_length_independent_of_input_length():
+  key = jax.random.PRNGKey(3)
+  inputs, full = data.sample_batch(key, 4, 8, 3, 20)
+  _, short = data.sample_batch(key, 4, 8, 3, 20, out_len=3)
+  _, long = data.sample_batch(key, 4, 8, 3, 20, out_len=10)
+  ints = np.argmax(np.asarray(inputs), axis=-1)
+  assert short.shape == (4, 3) and long.shape == (4, 10)
+  np.testing.assert_array_equal(short, ints[:, :3])  # No padding steps.
+  np.testing.assert_array_equal(long[:, :8], full)
+  np.testing.assert_array_equal(long[:, 3:], 0)

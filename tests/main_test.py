@@ -10,6 +10,7 @@ BAD_INPUTS = [
     ('--config.task.n_out=6', 'config.task.n_out'),
     ('--config.task.n_in=0', 'config.task.n_in'),
     ('--config.task.cardinality=1', 'config.task.cardinality'),
+    ('--config.task.decoder_steps=1', 'config.task.decoder_steps'),
     ('--config.train.steps=0', 'config.train.steps'),
     ('--config.num_repeats=0', 'config.num_repeats'),
     ("--config.models=('baseline','transformer')", 'config.models'),

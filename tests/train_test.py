@@ -99,3 +99,20 @@ def test_mini_batches_train(config):
   loss = np.asarray(out['loss'])
   assert loss.shape == (150,) and np.all(np.isfinite(loss))
   assert loss[-30:].mean() < 0.8 * loss[:30].mean()
+
+
+@pytest.mark.parametrize('name', ['baseline', 'attention'])
+def test_decoder_steps_decouple_output_from_input_length(config, name):
+  config = config.copy_and_resolve_references()
+  config.task.n_in, config.task.n_out, config.task.decoder_steps = 8, 3, 3
+  # No easy padding zeros to learn first: a larger step size, more steps.
+  config.train.learning_rate, config.train.steps = 1e-2, 1000
+  out = jax.jit(train.make_train(config, name))(jax.random.PRNGKey(0))
+  loss = np.asarray(out['loss'])
+  assert loss[-50:].mean() < 0.9 * loss[:50].mean()
+  examples = out['examples']
+  assert examples['targets'].shape == (config.eval.num_examples, 3)
+  assert examples['predicted'].shape == (config.eval.num_examples, 3)
+  np.testing.assert_array_equal(examples['targets'], examples['inputs'][:, :3])
+  if name == 'attention':
+    assert examples['attention'].shape == (config.eval.num_examples, 3, 8)
