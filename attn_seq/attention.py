@@ -15,6 +15,9 @@ y_0 = 0. Per step t:
 
 `attention='bahdanau'` is that (y_t from the old state s_{t-1}, as the original
 and the paper's appendix); `'bahdanau_new_state'` uses s_t in y_t instead.
+The Luong et al. (2015) scores replace e_tj only, the rest of the step stays:
+`'luong_dot'` e_tj = s_{t-1} . h_j (needs D = N), `'luong_general'`
+e_tj = s_{t-1} . (h_j W_l); they have no U_a, b_a, W_a, V_a.
 """
 
 import flax.linen as nn
@@ -24,7 +27,8 @@ import jax.numpy as jnp
 from attn_seq import initializers
 from attn_seq import taps
 
-ATTENTION_VARIANTS = ('bahdanau', 'bahdanau_new_state')
+ATTENTION_VARIANTS = ('bahdanau', 'bahdanau_new_state', 'luong_dot',
+                      'luong_general')
 
 
 class AttentionStep(nn.Module):
@@ -40,14 +44,17 @@ class AttentionStep(nn.Module):
   attention: str = 'bahdanau'
 
   @nn.compact
-  def __call__(self, carry, h_BxTxD, uh_BxTxN):
+  def __call__(self, carry, h_BxTxD, keys_BxTxN):
+    """keys_BxTxN: what the scores compare s_{t-1} with (uh for Bahdanau)."""
     y_BxK, s_BxN = carry
     n, k, d = self.units, self.output_dim, h_BxTxD.shape[-1]
     ortho, zeros = initializers.orthogonal, initializers.zeros
     p = lambda name, init, shape: self.param(name, init, shape)
+    bahdanau = self.attention.startswith('bahdanau')
 
-    V_a = p('V_a', initializers.keras2_glorot_uniform, (n,))
-    p('W_a', initializers.glorot_uniform, (n, n))
+    if bahdanau:
+      V_a = p('V_a', initializers.keras2_glorot_uniform, (n,))
+      p('W_a', initializers.glorot_uniform, (n, n))
     b = {}  # The weights are used by name, in the matmuls' layouts below.
     for gate, width in (('r', n), ('z', n), ('p', n), ('o', k)):
       p(f'W_{gate}', ortho, (k, width))
@@ -56,13 +63,17 @@ class AttentionStep(nn.Module):
       b[gate] = p(f'b_{gate}', zeros, (width,))
     new_state = self.attention == 'bahdanau_new_state'
 
-    # Every term in s_{t-1}: [W_a | U_r | U_z | (U_o)].
-    s_layout = 'W_a|U_r|U_z' + ('' if new_state else '|U_o')
+    # Every term in s_{t-1}: [(W_a) | U_r | U_z | (U_o)].
+    s_layout = (('W_a|' if bahdanau else '') + 'U_r|U_z' +
+                ('' if new_state else '|U_o'))
     s_proj = taps.matmul(self, s_BxN, s_layout)
-    sW_a_BxN, sU_r_BxN, sU_z_BxN = (s_proj[:, :n], s_proj[:, n:2 * n],
-                                    s_proj[:, 2 * n:3 * n])
+    at = n if bahdanau else 0
+    sU_r_BxN, sU_z_BxN = s_proj[:, at:at + n], s_proj[:, at + n:at + 2 * n]
 
-    scores_BxT = jnp.tanh(sW_a_BxN[:, None, :] + uh_BxTxN) @ V_a
+    if bahdanau:
+      scores_BxT = jnp.tanh(s_proj[:, None, :n] + keys_BxTxN) @ V_a
+    else:
+      scores_BxT = jnp.einsum('bn,btn->bt', s_BxN, keys_BxTxN)
     a_BxT = jax.nn.softmax(scores_BxT, axis=-1)
     context_BxD = jnp.einsum('bt,btd->bd', a_BxT, h_BxTxD)
 
@@ -77,7 +88,8 @@ class AttentionStep(nn.Module):
     z_BxN = jax.nn.sigmoid(ycz_BxN + sU_z_BxN + b['z'])
     p_BxN = jnp.tanh(ycp_BxN + taps.matmul(self, r_BxN * s_BxN, 'U_p') + b['p'])
     s_new_BxN = (1.0 - z_BxN) * s_BxN + z_BxN * p_BxN
-    sU_o_BxK = taps.matmul(self, s_new_BxN, 'U_o') if new_state else s_proj[:, 3 * n:]
+    sU_o_BxK = (taps.matmul(self, s_new_BxN, 'U_o') if new_state
+                else s_proj[:, at + 2 * n:])
     y_new_BxK = jax.nn.softmax(yco_BxK + sU_o_BxK + b['o'], axis=-1)
     return (y_new_BxK, s_new_BxN), (y_new_BxK, a_BxT)
 
@@ -97,11 +109,19 @@ class AttentionDecoder(nn.Module):
   def __call__(self, h_BxTxD, num_steps=None):
     n, d = self.units, h_BxTxD.shape[-1]
     batch, length = h_BxTxD.shape[:2]
-    U_a = self.param('U_a', initializers.glorot_uniform, (d, n))
-    b_a = self.param('b_a', initializers.zeros, (n,))
+    if self.attention.startswith('bahdanau'):
+      U_a = self.param('U_a', initializers.glorot_uniform, (d, n))
+      b_a = self.param('b_a', initializers.zeros, (n,))
+      keys_BxTxN = h_BxTxD @ U_a + b_a  # uh_j
+    elif self.attention == 'luong_general':
+      W_l = self.param('W_l', initializers.glorot_uniform, (d, n))
+      keys_BxTxN = h_BxTxD @ W_l
+    elif d == n:  # luong_dot
+      keys_BxTxN = h_BxTxD
+    else:
+      raise ValueError(f"'luong_dot' needs encoder width {d} = units {n}")
     W_s = self.param('W_s', initializers.orthogonal, (d, n))
 
-    uh_BxTxN = h_BxTxD @ U_a + b_a
     s0_BxN = jnp.tanh(h_BxTxD[:, 0] @ W_s)
     y0_BxK = jnp.zeros((batch, self.output_dim), h_BxTxD.dtype)
 
@@ -115,6 +135,6 @@ class AttentionDecoder(nn.Module):
         unroll=self.unroll)
     step = scan_step(self.units, self.output_dim, self.attention, name='step')
     _, (probs_SxBxK, attention_SxBxT) = step((y0_BxK, s0_BxN), h_BxTxD,
-                                             uh_BxTxN)
+                                             keys_BxTxN)
     return (jnp.swapaxes(probs_SxBxK, 0, 1),
             jnp.swapaxes(attention_SxBxT, 0, 1))

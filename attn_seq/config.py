@@ -28,7 +28,8 @@ def get_config():
   config.model.units = 150
   # Keras 2.0-era LSTMs used 'hard_sigmoid' gates; today's Keras uses 'sigmoid'.
   config.model.gate_activation = 'sigmoid'
-  # 'bahdanau': y_t from s_{t-1} (faithful); 'bahdanau_new_state': from s_t.
+  # 'bahdanau': y_t from s_{t-1} (faithful); 'bahdanau_new_state': from s_t;
+  # 'luong_dot', 'luong_general': Luong et al.'s scores (attention.py).
   config.model.attention = 'bahdanau'
   # Time steps per iteration of the inner scans (a speed knob; 0 = all). 1
   # compiles ~15% faster than 0 at the same step time (measured on 2 cores).

@@ -10,6 +10,7 @@ from attn_seq import lstm
 from attn_seq import models
 from tests import reference
 
+BAHDANAU_VARIANTS = ('bahdanau', 'bahdanau_new_state')  # tests/reference.py's.
 STEP_PARAMS = {'V_a', 'W_a', 'W_r', 'U_r', 'C_r', 'b_r', 'W_z', 'U_z', 'C_z',
                'b_z', 'W_p', 'U_p', 'C_p', 'b_p', 'W_o', 'U_o', 'C_o', 'b_o'}
 
@@ -34,7 +35,7 @@ def test_decoder_parameter_count_and_names():
   assert set(params['step']) == STEP_PARAMS
 
 
-@pytest.mark.parametrize('variant', attention.ATTENTION_VARIANTS)
+@pytest.mark.parametrize('variant', BAHDANAU_VARIANTS)
 def test_decoder_matches_numpy_transcription(variant):
   units, d, k, t, b = 7, 6, 5, 4, 3
   decoder = attention.AttentionDecoder(units=units, output_dim=k,
@@ -54,7 +55,7 @@ def test_decoder_matches_numpy_transcription(variant):
 def test_variants_differ():
   h = jax.random.normal(jax.random.PRNGKey(1), (1, 4, 6))
   out = {}
-  for variant in attention.ATTENTION_VARIANTS:
+  for variant in BAHDANAU_VARIANTS:
     decoder = attention.AttentionDecoder(7, 5, attention=variant)
     params = random_params(decoder.init(jax.random.PRNGKey(0), h)['params'],
                            jax.random.PRNGKey(2))
@@ -149,3 +150,23 @@ def test_decoder_num_steps_is_a_prefix_of_the_full_run():
   assert probs.shape == (2, 3, 5) and attn.shape == (2, 3, 6)
   np.testing.assert_allclose(probs, full_probs[:, :3], rtol=1e-6, atol=1e-7)
   np.testing.assert_allclose(attn, full_attn[:, :3], rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize('variant,extra,missing', [
+    ('luong_dot', set(), {'U_a', 'b_a', 'W_a', 'V_a'}),
+    ('luong_general', {'W_l'}, {'U_a', 'b_a', 'W_a', 'V_a'})])
+def test_luong_scores(variant, extra, missing):
+  decoder = attention.AttentionDecoder(units=6, output_dim=4, attention=variant)
+  h = jax.random.normal(jax.random.PRNGKey(0), (2, 5, 6))
+  params = random_params(decoder.init(jax.random.PRNGKey(1), h)['params'],
+                         jax.random.PRNGKey(2))
+  names = set(params) | set(params['step'])
+  assert extra <= names and not missing & names
+  probs, a_BxSxT = decoder.apply({'params': params}, h)
+  # The first step's scores from s_0 = tanh(h_1 W_s), by hand.
+  s0 = np.tanh(np.asarray(h[:, 0]) @ np.asarray(params['W_s']))
+  keys = np.asarray(h) @ np.asarray(params['W_l']) if variant == 'luong_general' else np.asarray(h)
+  e = np.einsum('bn,btn->bt', s0, keys)
+  a = np.exp(e - e.max(-1, keepdims=True))
+  np.testing.assert_allclose(a_BxSxT[:, 0], a / a.sum(-1, keepdims=True), rtol=1e-4, atol=1e-6)
+  np.testing.assert_allclose(probs.sum(-1), 1.0, rtol=1e-5)

@@ -24,7 +24,7 @@ def small_config(attention='bahdanau'):
 
 @pytest.mark.parametrize('name,attention', [
     ('baseline', 'bahdanau'), ('attention', 'bahdanau'),
-    ('attention', 'bahdanau_new_state')])
+    ('attention', 'bahdanau_new_state'), ('attention', 'luong_general')])
 @pytest.mark.parametrize('batch', [1, 3])
 def test_tapped_gradients_equal_autodiff(name, attention, batch):
   config = small_config(attention)
@@ -51,9 +51,10 @@ def test_tapped_gradients_equal_autodiff(name, attention, batch):
       dict(variables[taps.PERTURBATIONS]))
   expected = {'recurrent_kernel'}
   if name == 'attention':
-    expected |= {'U_p', 'W_r|W_z|W_p|W_o;C_r|C_z|C_p|C_o'} | (
-        {'W_a|U_r|U_z', 'U_o'} if attention == 'bahdanau_new_state'
-        else {'W_a|U_r|U_z|U_o'})
+    expected |= {'U_p', 'W_r|W_z|W_p|W_o;C_r|C_z|C_p|C_o'} | {
+        'bahdanau': {'W_a|U_r|U_z|U_o'},
+        'bahdanau_new_state': {'W_a|U_r|U_z', 'U_o'},
+        'luong_general': {'U_r|U_z|U_o'}}[attention]
   assert tapped_layouts == expected
 
 

@@ -116,3 +116,15 @@ def test_decoder_steps_decouple_output_from_input_length(config, name):
   np.testing.assert_array_equal(examples['targets'], examples['inputs'][:, :3])
   if name == 'attention':
     assert examples['attention'].shape == (config.eval.num_examples, 3, 8)
+
+
+@pytest.mark.parametrize('variant', ['bahdanau_new_state', 'luong_dot',
+                                     'luong_general'])
+def test_attention_variants_train(config, variant):
+  config = config.copy_and_resolve_references()
+  config.model.attention = variant
+  out = jax.jit(train.make_train(config, 'attention'))(jax.random.PRNGKey(0))
+  loss = np.asarray(out['loss'])
+  assert np.all(np.isfinite(loss))
+  assert loss[-50:].mean() < 0.8 * loss[:50].mean()
+  np.testing.assert_allclose(out['examples']['attention'].sum(-1), 1.0, atol=1e-5)
