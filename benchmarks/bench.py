@@ -160,11 +160,9 @@ def scaling(config, table):
   elif table == 'repeats':
     points = [('num_repeats', r) for r in (1, 10, 100, 1000)]
     base = dict(train__steps=100)
-  elif table == 'length':
+  else:  # 'length'
     points = [('task__n_in', n) for n in (5, 10, 20, 40)]
     base = dict(num_repeats=2, train__steps=500)
-  else:
-    raise app.UsageError(f'unknown table {table!r}')
   rows = []
   for field, value in points:
     fields = dict(base, **{field: value})
@@ -226,11 +224,29 @@ def machine():
           'devices': [str(d) for d in jax.local_devices()]}
 
 
+TABLES = ('steps', 'repeats', 'length')
+
+
+def _check_flags():
+  """Every bad flag fails here, before anything compiles."""
+  for name, values in (('repeats', _REPEATS.value), ('steps', _STEPS.value)):
+    if not all(v.isdigit() and int(v) > 0 for v in values):
+      raise app.UsageError(f'--{name} must be positive integers (got {values})')
+  if len(set(_STEPS.value)) < 2:
+    raise app.UsageError('--steps needs two different step counts (the slope)')
+  unknown = set(_MODELS.value) - set(models.MODELS)
+  if unknown:
+    raise app.UsageError(f'--models: unknown {sorted(unknown)}; '
+                         f'known: {sorted(models.MODELS)}')
+  unknown = set(_TABLES.value) - set(TABLES)
+  if unknown:
+    raise app.UsageError(f'--tables: unknown {sorted(unknown)}; known: {TABLES}')
+
+
 def main(argv):
   if len(argv) > 1:
     raise app.UsageError(f'unexpected arguments: {argv[1:]}')
-  if len(_STEPS.value) < 2:
-    raise app.UsageError('--steps needs two step counts (the slope)')
+  _check_flags()
   config = _CONFIG.value
   results = {'machine': machine(), 'grid': [], 'tables': {}}
   print(results['machine'])

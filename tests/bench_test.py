@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tests.helpers import ROOT
 
 
@@ -24,3 +26,17 @@ def test_bench_writes_its_tables(tmp_path):
   assert results['floor']['baseline']['params'] > 0
   assert [r['n_in'] for r in results['tables']['length']] == [5, 10, 20, 40]
   assert results['machine']['backend'] == 'cpu'
+
+
+@pytest.mark.parametrize('flag,name', [
+    ('--steps=1000', '--steps'), ('--steps=10,x', '--steps'),
+    ('--repeats=0', '--repeats'), ('--models=transformer', '--models'),
+    ('--tables=width', '--tables')])
+def test_bench_bad_flags_fail_before_compiling(tmp_path, flag, name):
+  out = tmp_path / 'bench.json'
+  proc = subprocess.run(
+      [sys.executable, 'benchmarks/bench.py', flag, f'--out={out}'],
+      cwd=ROOT, capture_output=True, text=True, timeout=120)
+  assert proc.returncode != 0
+  assert name in proc.stderr and 'Traceback' not in proc.stderr
+  assert not out.exists()
