@@ -44,9 +44,12 @@ class AttentionStep(nn.Module):
   attention: str = 'bahdanau'
 
   @nn.compact
-  def __call__(self, carry, h_BxTxD, keys_BxTxN):
-    """keys_BxTxN: what the scores compare s_{t-1} with (uh for Bahdanau)."""
+  def __call__(self, carry, h_BxTxD, keys_BxTxN, y_prev_BxK=None):
+    """keys_BxTxN: what the scores compare s_{t-1} with (uh for Bahdanau);
+    y_prev_BxK: y_{t-1} given from outside (teacher forcing), else the carry's."""
     y_BxK, s_BxN = carry
+    if y_prev_BxK is not None:
+      y_BxK = y_prev_BxK
     n, k, d = self.units, self.output_dim, h_BxTxD.shape[-1]
     ortho, zeros = initializers.orthogonal, initializers.zeros
     p = lambda name, init, shape: self.param(name, init, shape)
@@ -98,7 +101,9 @@ class AttentionDecoder(nn.Module):
   """Decodes encoder outputs h_BxTxD into output distributions.
 
   Runs `num_steps` decoder steps (default T, the input length, as the
-  original). Returns (probs_BxSxK, attention_BxSxT), S = num_steps.
+  original). Each step's y_{t-1} is its previous output (y_0 = 0), or, with
+  `previous_BxSxK` (teacher forcing), row t of that. Returns
+  (probs_BxSxK, attention_BxSxT), S = num_steps.
   """
   units: int
   output_dim: int
@@ -106,7 +111,7 @@ class AttentionDecoder(nn.Module):
   unroll: int = 1
 
   @nn.compact
-  def __call__(self, h_BxTxD, num_steps=None):
+  def __call__(self, h_BxTxD, num_steps=None, previous_BxSxK=None):
     n, d = self.units, h_BxTxD.shape[-1]
     batch, length = h_BxTxD.shape[:2]
     if self.attention.startswith('bahdanau'):
@@ -125,16 +130,20 @@ class AttentionDecoder(nn.Module):
     s0_BxN = jnp.tanh(h_BxTxD[:, 0] @ W_s)
     y0_BxK = jnp.zeros((batch, self.output_dim), h_BxTxD.dtype)
 
+    per_step = ()  # Scanned over: y_{t-1} when teacher forcing.
+    if previous_BxSxK is not None:
+      per_step = (jnp.swapaxes(previous_BxSxK, 0, 1),)
+      num_steps = previous_BxSxK.shape[1]
     scan_step = nn.scan(
         AttentionStep,
         variable_broadcast='params',
         variable_axes={taps.TAPS: 0, taps.PERTURBATIONS: 0},
         split_rngs={'params': False},
-        in_axes=(nn.broadcast, nn.broadcast),
+        in_axes=(nn.broadcast, nn.broadcast) + (0,) * len(per_step),
         length=num_steps or length,
         unroll=self.unroll)
     step = scan_step(self.units, self.output_dim, self.attention, name='step')
     _, (probs_SxBxK, attention_SxBxT) = step((y0_BxK, s0_BxN), h_BxTxD,
-                                             keys_BxTxN)
+                                             keys_BxTxN, *per_step)
     return (jnp.swapaxes(probs_SxBxK, 0, 1),
             jnp.swapaxes(attention_SxBxT, 0, 1))

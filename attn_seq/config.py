@@ -31,12 +31,17 @@ def get_config():
   # 'bahdanau': y_t from s_{t-1} (faithful); 'bahdanau_new_state': from s_t;
   # 'luong_dot', 'luong_general': Luong et al.'s scores (attention.py).
   config.model.attention = 'bahdanau'
+  # True: while training, the attention decoder's y_{t-1} is the one-hot
+  # target of step t-1 (teacher forcing); evaluation always feeds back its own
+  # outputs. The baseline's decoder has no y_{t-1}, so this leaves it alone.
+  config.model.teacher_forcing = False
   # Time steps per iteration of the inner scans (a speed knob; 0 = all). 1
   # compiles ~15% faster than 0 at the same step time (measured on 2 cores).
   config.model.unroll = 1
 
   config.train = ml_collections.ConfigDict()
   config.train.steps = 5000
+  # Pairs per Adam step (the tutorial: 1).
   config.train.batch_size = 1
   # Adam as optax defines it: eps is added to sqrt(v_hat) after bias
   # correction (Keras 2.0 added it before; it only matters in the first steps).
@@ -48,4 +53,9 @@ def get_config():
   config.eval = ml_collections.ConfigDict()
   config.eval.num_pairs = 100
   config.eval.num_examples = 10
+
+  # Axes of a grid of experiments, e.g. (('train.learning_rate', (1e-3, 3e-3)),
+  # ('task.n_in,task.n_out', ((5, 2), (10, 4)))); () = one experiment. The
+  # syntax and what shares a program: grid.py and the README.
+  config.grid = ()
   return config

@@ -32,11 +32,20 @@ def _source_digest():
   return digest.hexdigest()
 
 
-def cache_key(config, model_name, devices, options):
-  """A hex digest naming the program of `model_name`'s repeats under `config`."""
+def cache_key(config, model_name, devices, options, inputs=None):
+  """A hex digest naming the program of `model_name`'s repeats under `config`.
+
+  `inputs` {'batched': fields, 'pairs': N} describes the program's inputs:
+  the batched fields' values in `config` are then not part of the key.
+  """
+  inputs = inputs or {}
   fields = {k: v for k, v in config.to_dict().items() if k not in _NOT_IN_PROGRAM}
+  for field in inputs.get('batched', ()):
+    section, name = field.split('.')
+    fields[section] = {k: v for k, v in fields[section].items() if k != name}
   spec = {
       'config': fields, 'model': model_name, 'options': options,
+      'inputs': inputs,
       'devices': [(d.platform, d.device_kind, d.id) for d in devices],
       'processes': jax.process_count(),
       'xla_flags': os.environ.get('XLA_FLAGS', ''),

@@ -2,6 +2,7 @@
 
 import flax.linen as nn
 import jax
+import jax.numpy as jnp
 
 from attn_seq import initializers
 from attn_seq.attention import AttentionDecoder
@@ -37,6 +38,8 @@ class AttentionModel(nn.Module):
   """LSTM encoder returning sequences -> AttentionDecoder of S steps.
 
   S = output_length, or T (the input length, as the original) when 0.
+  With `teacher_targets_BxS` (teacher forcing), the decoder's y_{t-1} is the
+  one-hot target of step t-1 (y_0 = 0) instead of its own previous output.
   """
   units: int
   output_dim: int
@@ -46,12 +49,19 @@ class AttentionModel(nn.Module):
   output_length: int = 0
 
   @nn.compact
-  def __call__(self, inputs_BxTxK, return_attention=False):
+  def __call__(self, inputs_BxTxK, return_attention=False,
+               teacher_targets_BxS=None):
     encoded_BxTxN, _ = LSTM(self.units, self.gate_activation, self.unroll,
                             name='encoder')(inputs_BxTxK)
+    previous_BxSxK = None
+    if teacher_targets_BxS is not None:
+      targets_BxSxK = jax.nn.one_hot(teacher_targets_BxS, self.output_dim,
+                                     dtype=encoded_BxTxN.dtype)
+      previous_BxSxK = jnp.pad(targets_BxSxK[:, :-1], ((0, 0), (1, 0), (0, 0)))
     probs_BxTxK, attention_BxTxT = AttentionDecoder(
         self.units, self.output_dim, self.attention, self.unroll,
-        name='decoder')(encoded_BxTxN, num_steps=self.output_length or None)
+        name='decoder')(encoded_BxTxN, num_steps=self.output_length or None,
+                        previous_BxSxK=previous_BxSxK)
     if return_attention:
       return probs_BxTxK, attention_BxTxT
     return probs_BxTxK

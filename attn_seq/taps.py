@@ -86,22 +86,24 @@ def _pull_back(grads, taps, deltas):
 
 
 def value_and_grad(model, loss_fn):
-  """Returns f(params, perturbations, inputs, *args) -> (loss, grads), equal to
-  jax.value_and_grad(lambda p: loss_fn(model.apply({'params': p}, inputs), *args))
-  but with each tapped weight's gradient formed as one matmul.
+  """Returns f(params, perturbations, inputs, *args, **model_kwargs) ->
+  (loss, grads), equal to jax.value_and_grad(lambda p: loss_fn(
+  model.apply({'params': p}, inputs, **model_kwargs), *args)) but with each
+  tapped weight's gradient formed as one matmul.
 
   `perturbations` are the zeros `model.init` returns for inputs of this shape.
   """
 
-  def tapped_loss(params, perturbations, inputs, *args):
+  def tapped_loss(params, perturbations, inputs, *args, **model_kwargs):
     outputs, state = model.apply(
-        {'params': params, PERTURBATIONS: perturbations}, inputs, mutable=[TAPS])
+        {'params': params, PERTURBATIONS: perturbations}, inputs,
+        mutable=[TAPS], **model_kwargs)
     return loss_fn(outputs, *args), state[TAPS]
 
-  def value_and_grad_fn(params, perturbations, inputs, *args):
+  def value_and_grad_fn(params, perturbations, inputs, *args, **model_kwargs):
     (loss, taps), (grads, deltas) = jax.value_and_grad(
         tapped_loss, argnums=(0, 1), has_aux=True)(
-            params, perturbations, inputs, *args)
+            params, perturbations, inputs, *args, **model_kwargs)
     return loss, _pull_back(grads, taps, deltas)
 
   return value_and_grad_fn

@@ -1,4 +1,5 @@
-"""make_train(config, model_name) -> train(rng): one jit-compilable program per run."""
+"""make_train(config, model_name) -> train(rng[, hparams]): one
+jit-compilable program per run."""
 
 import functools
 
@@ -20,13 +21,24 @@ def cross_entropy(probs_BxTxK, targets_BxT):
   return -jnp.mean(jnp.log(jnp.clip(p_BxT, PROB_EPS, 1.0 - PROB_EPS)))
 
 
-def make_optimizer(train_config):
-  return optax.adam(train_config.learning_rate, b1=train_config.b1,
-                    b2=train_config.b2, eps=train_config.eps)
+ADAM_FIELDS = ('learning_rate', 'b1', 'b2', 'eps')
+
+
+def make_optimizer(train_config, hparams=None):
+  """Adam from config.train; `hparams` {'train.<field>': value} override
+  fields with (possibly traced) values."""
+  hparams = hparams or {}
+  value = lambda name: hparams.get(f'train.{name}', train_config[name])
+  return optax.adam(value('learning_rate'), b1=value('b1'), b2=value('b2'),
+                    eps=value('eps'))
 
 
 def make_train(config, model_name):
-  """Returns train(rng) -> results for one repeat of `model_name`.
+  """Returns train(rng, hparams=None) -> results for one repeat of `model_name`.
+
+  `hparams` maps some of grid.BATCHED_FIELDS ('train.learning_rate', ...) to
+  scalars that replace the config's values, so one program can be vmapped
+  over them.
 
   The whole run is traceable: init, `config.train.steps` Adam updates on fresh
   pairs drawn from the key inside a `lax.scan`, and evaluation on
@@ -39,19 +51,22 @@ def make_train(config, model_name):
   """
   task, train_config = config.task, config.train
   model = models.create_model(config, model_name)
-  optimizer = make_optimizer(train_config)
+  # Teacher forcing feeds the targets to the attention decoder's y_{t-1}
+  # while training; the baseline decoder has no y_{t-1}.
+  teacher_forcing = config.model.teacher_forcing and model_name == 'attention'
   sample = lambda key, batch: data.sample_batch(
       key, batch, task.n_in, task.n_out, task.cardinality, task.decoder_steps)
 
   # Gradients with each tapped weight's as one matmul over time (taps.py).
   loss_and_grads = taps.value_and_grad(model, cross_entropy)
 
-  def train_step(carry, step, perturbations):
+  def train_step(carry, step, optimizer, perturbations):
     params, opt_state, key = carry
     inputs_BxTxK, targets_BxT = sample(jax.random.fold_in(key, step),
                                        train_config.batch_size)
+    teacher = {'teacher_targets_BxS': targets_BxT} if teacher_forcing else {}
     loss, grads = loss_and_grads(params, perturbations, inputs_BxTxK,
-                                 targets_BxT)
+                                 targets_BxT, **teacher)
     updates, opt_state = optimizer.update(grads, opt_state, params)
     params = optax.apply_updates(params, updates)
     return (params, opt_state, key), loss
@@ -73,7 +88,8 @@ def make_train(config, model_name):
                 **extra}
     return 100.0 * jnp.mean(correct_B), examples
 
-  def train(rng):
+  def train(rng, hparams=None):
+    optimizer = make_optimizer(train_config, hparams)
     init_key, train_key, eval_key = jax.random.split(rng, 3)
     dummy_BxTxK = jnp.zeros((train_config.batch_size, task.n_in, task.cardinality),
                             jnp.float32)
@@ -82,7 +98,8 @@ def make_train(config, model_name):
     perturbations = variables.get(taps.PERTURBATIONS, {})  # Zeros (taps.py).
     opt_state = optimizer.init(params)
     (params, _, _), loss = jax.lax.scan(
-        functools.partial(train_step, perturbations=perturbations),
+        functools.partial(train_step, optimizer=optimizer,
+                          perturbations=perturbations),
         (params, opt_state, train_key), jnp.arange(train_config.steps))
     accuracy, examples = evaluate(params, eval_key)
     return {'accuracy': accuracy, 'loss': loss, 'examples': examples}

@@ -3,6 +3,7 @@
 import math
 
 from attn_seq import attention
+from attn_seq import grid
 from attn_seq import lstm
 from attn_seq import models
 
@@ -33,6 +34,12 @@ def _float(config, path, low, high, low_open=False, high_open=False):
     raise ConfigError(f'config.{path} must be in {interval} (got {value})')
 
 
+def _bool(config, path):
+  value = _get(config, path)
+  if not isinstance(value, bool):
+    raise ConfigError(f'config.{path} must be True or False (got {value!r})')
+
+
 def _choice(config, path, choices):
   value = _get(config, path)
   if value not in choices:
@@ -50,7 +57,26 @@ def _get(config, path):
 
 
 def validate(config):
-  """Raises ConfigError on the first field that breaks its rule."""
+  """Raises ConfigError on the first field that breaks its rule, in the
+  config or in any point of its grid."""
+  _validate_point(config)
+  try:
+    grid_points = grid.points(config)
+    if config.grid:
+      for point in grid_points:
+        try:
+          _validate_point(grid.apply(config, point))
+        except ConfigError as e:
+          raise ConfigError(f'config.grid point {_format(point)}: {e}') from None
+  except grid.GridError as e:
+    raise ConfigError(str(e)) from None
+
+
+def _format(point):
+  return ', '.join(f'{field}={value!r}' for field, value in point.items())
+
+
+def _validate_point(config):
   names = _get(config, 'models')
   if not isinstance(names, (tuple, list)):
     raise ConfigError(f'config.models must be a tuple of model names '
@@ -84,6 +110,7 @@ def validate(config):
   _choice(config, 'model.gate_activation', lstm.GATE_ACTIVATIONS)
   _choice(config, 'model.attention', attention.ATTENTION_VARIANTS)
   _int(config, 'model.unroll', 0)
+  _bool(config, 'model.teacher_forcing')
 
   _int(config, 'train.steps', 1)
   _int(config, 'train.batch_size', 1)

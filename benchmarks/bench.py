@@ -93,10 +93,10 @@ def timed_sweep(config, model_name):
   A run under 2 s is timed again: a program's first run has start-up costs.
   """
   compiled, compile_seconds, _ = sweep.compile_repeats(config, model_name)
-  keys = sweep.padded_keys(config, jax.local_device_count())
+  inputs = sweep.sweep_inputs(config, num_devices=jax.local_device_count())
   for _ in range(2):
     start = time.perf_counter()
-    jax.block_until_ready(compiled(keys))
+    jax.block_until_ready(compiled(*inputs))
     run_seconds = time.perf_counter() - start
     if run_seconds >= 2.0:
       break

@@ -19,8 +19,8 @@ def tiny_config():
 
 
 def run(compiled, config):
-  keys = sweep.padded_keys(config, jax.local_device_count())
-  return jax.tree.map(np.asarray, compiled(keys))
+  inputs = sweep.sweep_inputs(config, num_devices=jax.local_device_count())
+  return jax.tree.map(np.asarray, compiled(*inputs))
 
 
 def test_second_compile_loads_the_same_program(tmp_path):
