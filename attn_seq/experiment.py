@@ -1,5 +1,7 @@
 """run(config, workdir): the sweep, its printout, DIR/results.json,
-DIR/report.md, DIR/loss_curves.png and (for attention) DIR/attention.png."""
+DIR/report.md, DIR/loss_curves.png and (for attention) DIR/attention.png;
+for a grid (config.grid), results.json, report.md and the accuracy figure
+(DIR/length_sweep.png over task.n_in)."""
 
 import os
 import resource
@@ -16,6 +18,8 @@ def run(config, workdir, cache_dir=None, log=print):
 
   Compiled programs are cached in `cache_dir` (None: not cached).
   """
+  if config.grid:
+    return run_grid(config, workdir, cache_dir, log)
   start = time.perf_counter()
   runs = sweep.run_models(config, cache_dir)
   for model_runs in runs:
@@ -30,11 +34,34 @@ def run(config, workdir, cache_dir=None, log=print):
       plots.attention_maps(
           {k: v[0] for k, v in model_runs.examples.items()},
           os.path.join(workdir, 'attention.png'))
+  _write_results(report.results_dict(config, runs), workdir, start, log)
+  return runs
+
+
+def run_grid(config, workdir, cache_dir=None, log=print):
+  """Runs every point of config.grid; writes results.json, report.md and the
+  accuracy figure. Returns [(point, [ModelRuns per model])]."""
+  start = time.perf_counter()
+  grid_runs = sweep.run_grid(config, cache_dir)
+  for point, runs in grid_runs:
+    log('== point ' + ', '.join(f'{f}={v}' for f, v in point.items()))
+    for model_runs in runs:
+      log(report.format_run(model_runs))
+  markdown = report.grid_markdown(config, grid_runs)
+  log(markdown)
+  os.makedirs(workdir, exist_ok=True)
+  report.write_text(os.path.join(workdir, 'report.md'), markdown)
+  figure = plots.grid_figure_name(next(iter(grid_runs[0][0])))
+  plots.grid_accuracy(config, grid_runs, os.path.join(workdir, figure))
+  _write_results(report.grid_results_dict(config, grid_runs), workdir, start,
+                 log)
+  return grid_runs
+
+
+def _write_results(results, workdir, start, log):
   path = os.path.join(workdir, 'results.json')
-  results = report.results_dict(config, runs)
   # Linux reports KiB (macOS bytes; the figure is then 1024x too large).
   results['peak_rss_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
   report.write_json(path, results)
   log(f'total {time.perf_counter() - start:.1f} s; peak memory '
       f'{results["peak_rss_mb"]:.0f} MB; wrote {path}')
-  return runs

@@ -95,14 +95,10 @@ def apply(config, point):
 
 
 def programs(config):
-  """[(program config, batched fields, points)]: the points that one
-  compiled program runs, in grid order of their first point."""
+  """[(program config, points)]: the points that one compiled program runs,
+  in grid order of their first point."""
   groups = {}
   for point in points(config):
     fixed = tuple((f, v) for f, v in point.items() if f not in BATCHED_FIELDS)
     groups.setdefault(fixed, []).append(point)
-  out = []
-  for fixed, group in groups.items():
-    batched = tuple(f for f in BATCHED_FIELDS if f in group[0])
-    out.append((apply(config, dict(fixed)), batched, group))
-  return out
+  return [(apply(config, dict(fixed)), group) for fixed, group in groups.items()]

@@ -1,10 +1,14 @@
-"""Figures of a finished sweep: loss curves and attention maps (matplotlib, headless)."""
+"""Figures of a finished sweep: loss curves, attention maps and grid
+accuracy (matplotlib, headless)."""
 
 import matplotlib
 
 matplotlib.use('Agg')  # No display needed.
 import matplotlib.pyplot as plt  # pylint: disable=g-import-not-at-top
 import numpy as np
+
+from attn_seq import grid
+from attn_seq import stats
 
 
 def smooth(loss_RxS, window):
@@ -58,4 +62,50 @@ def attention_maps(examples, path, num_maps=4):
   fig.colorbar(image, ax=axes[0].tolist(), shrink=0.8, label='a_t')
   fig.suptitle('Attention weights of a trained model (repeat 0)')
   fig.savefig(path, dpi=120, bbox_inches='tight')
+  plt.close(fig)
+
+
+def grid_figure_name(field):
+  """The grid figure's file name: length_sweep.png over task.n_in."""
+  return ('length_sweep.png' if field == 'task.n_in'
+          else f'sweep_{field.split(".")[-1]}.png')
+
+
+def grid_accuracy(config, grid_runs, path):
+  """Mean accuracy with its 95% CI band (clipped to [0, 100]) against the
+  grid's first field: a colour per model, a line style per value of the other
+  axes. Fields zipped with the first one go into the x label."""
+  (x_fields, _), *other_axes = grid.axes(config)
+  x_field = x_fields[0]
+  others = [f for fields, _ in other_axes for f in fields]
+  lines = {}
+  for point, runs in grid_runs:
+    label = ', '.join(f'{f.split(".")[-1]}={point[f]:g}' for f in others)
+    for run in runs:
+      d = stats.describe(run.accuracy)
+      lines.setdefault(label, {}).setdefault(run.model, []).append(
+          (point[x_field], d['mean'], d['ci_low'], d['ci_high'], d['n']))
+  fig, ax = plt.subplots(figsize=(7, 4.5))
+  colors = {name: f'C{i}' for i, name in enumerate(config.models)}
+  for style, (label, by_model) in zip(('-', '--', ':', '-.') * 8, lines.items()):
+    for model, rows in by_model.items():
+      x, mean, low, high, n = (np.asarray(c, np.float64) for c in zip(*rows))
+      ax.plot(x, mean, style, marker='o', color=colors[model],
+              label=model + (f' ({label})' if label else ''))
+      if np.all(n > 1):
+        ax.fill_between(x, np.clip(low, 0, 100), np.clip(high, 0, 100),
+                        color=colors[model], alpha=0.15)
+  xs = np.asarray([p[x_field] for p, _ in grid_runs], np.float64)
+  if xs.min() > 0 and xs.max() / xs.min() >= 20:
+    ax.set_xscale('log')
+  repeats = grid_runs[0][1][0].accuracy.size
+  ax.set_ylim(-2, 102)
+  ax.set_xlabel(x_field + ''.join(f' (with {f})' for f in x_fields[1:]))
+  ax.set_ylabel('exact-match accuracy (%)')
+  ax.set_title(f'Accuracy vs {x_field.split(".")[-1]} '
+               f'(band: 95% CI over {repeats} repeats)')
+  ax.grid(True, alpha=0.3)
+  ax.legend(fontsize=8)
+  fig.tight_layout()
+  fig.savefig(path, dpi=120)
   plt.close(fig)

@@ -78,8 +78,24 @@ def format_run(run, num_spot_checks=10):
 
 def results_dict(config, runs):
   """What results.json holds: the config and, per model, every repeat."""
-  out = {'config': config.to_dict(), 'runs': [],
-         'comparisons': comparisons(runs)}
+  return {'config': config.to_dict(), **_runs_dict(runs)}
+
+
+def grid_results_dict(config, grid_runs):
+  """results.json of a grid: the config and, per point, what results_dict
+  holds for it."""
+  return {'config': config.to_dict(),
+          'grid': [{'point': point, **_runs_dict(runs)}
+                   for point, runs in grid_runs]}
+
+
+def _point_values(point, fields):
+  return ' | '.join(f'{point[f]:g}' if isinstance(point[f], float)
+                    else str(point[f]) for f in fields)
+
+
+def _runs_dict(runs):
+  out = {'runs': [], 'comparisons': comparisons(runs)}
   for run in runs:
     d = stats.describe(run.accuracy)
     out['runs'].append({
@@ -91,10 +107,42 @@ def results_dict(config, runs):
         'compile_seconds': run.compile_seconds,
         'compile_cached': run.compile_cached,
         'run_seconds': run.run_seconds,
+        'program_shared_by': run.shared_by,
         'loss': np.round(run.loss.astype(np.float64), 6).tolist(),
         'examples': _examples(run.examples),
     })
   return out
+
+
+def grid_markdown(config, grid_runs):
+  """report.md of a grid: per point and model the mean and 95% CI, and per
+  point Welch's t-test between the models."""
+  fields = list(grid_runs[0][0])
+  lines = ['# Grid results', '',
+           f'Exact-match accuracy (%) on {config.eval.num_pairs} fresh pairs '
+           f'per repeat, {config.num_repeats} repeats (the same seeds at every '
+           f'point); 95% CI of the mean from the t-distribution.', '',
+           '| ' + ' | '.join(fields) + ' | model | mean | std | 95% CI |',
+           '| --- ' * (len(fields) + 4) + '|']
+  for point, runs in grid_runs:
+    values = _point_values(point, fields)
+    for run in runs:
+      d = stats.describe(run.accuracy)
+      lines.append(f'| {values} | {run.model} | {d["mean"]:.2f} | '
+                   f'{d["std"]:.2f} | {_interval(d["ci_low"], d["ci_high"])} |')
+  if len(grid_runs[0][1]) > 1:
+    lines += ['', "Welch's t-test (unequal variances) at each point:", '',
+              '| ' + ' | '.join(fields) +
+              ' | difference | points | 95% CI | p |',
+              '| --- ' * (len(fields) + 4) + '|']
+    for point, runs in grid_runs:
+      values = _point_values(point, fields)
+      for c in comparisons(runs):
+        lines.append(
+            f'| {values} | {c["model"]} - {c["versus"]} | '
+            f'{c["difference"]:.2f} | '
+            f'{_interval(c["ci_low"], c["ci_high"])} | {c["p"]:.2g} |')
+  return '\n'.join(lines) + '\n'
 
 
 def _examples(examples):

@@ -61,8 +61,13 @@ def sweep_inputs(config, points=({},), num_devices=1):
   keys = jnp.tile(keys_R, (len(points), 1))[index]
   hparams = {f: jnp.repeat(jnp.asarray([p[f] for p in points], jnp.float32),
                            config.num_repeats)[index]
-             for f in points[0]}
+             for f in batched_fields(points)}
   return keys, hparams
+
+
+def batched_fields(points):
+  """The fields of `points` that are inputs of their program, sorted."""
+  return sorted(f for f in points[0] if f in grid.BATCHED_FIELDS)
 
 
 def make_repeats(config, model_name, devices, num_pairs):
@@ -103,7 +108,7 @@ def compile_repeats(config, model_name, devices=None, cache_dir=None,
   if cache_dir:
     key = executables.cache_key(
         config, model_name, devices, options,
-        inputs={'batched': sorted(points[0]), 'pairs': num_pairs})
+        inputs={'batched': batched_fields(points), 'pairs': num_pairs})
     compiled = executables.load(cache_dir, key)
   cached = compiled is not None
   if not cached:
@@ -157,7 +162,7 @@ def run_grid(config, cache_dir=None):
   """Every point of config.grid: [(point, [ModelRuns per model])], in grid
   order; the points that differ only in batched fields share a program."""
   by_point = {}
-  for program_config, _, points in grid.programs(config):
+  for program_config, points in grid.programs(config):
     for name in config.models:
       for point, runs in zip(points, run_points(
           program_config, name, points, cache_dir=cache_dir)):

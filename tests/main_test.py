@@ -21,6 +21,10 @@ BAD_INPUTS = [
     ('--config.eval.num_pairs=0', 'config.eval.num_pairs'),
     ('--config.train.stepz=10', 'stepz'),
     ('--config.train.steps=abc', 'config.train.steps'),
+    ('--config.model.teacher_forcing=2', 'config.model.teacher_forcing'),
+    ("--config.grid=(('task.n_inn', (5,)),)", 'config.task.n_inn'),
+    ("--config.grid=(('task.n_out', (2, 9)),)", 'config.grid point task.n_out=9'),
+    ("--config.grid=((task.n_in, 5),)", 'config.grid[0]'),
 ]
 
 
@@ -111,3 +115,45 @@ def test_second_run_loads_compiled_programs_from_the_cache(tmp_path):
   for cold, warm in zip(*results):
     assert warm['accuracy'] == cold['accuracy']
     assert warm['loss'] == cold['loss']
+
+
+GRID = "(('task.n_in,task.n_out', ((4, 2), (6, 3))), ('train.learning_rate', (1e-3, 1e-2)))"
+
+
+def test_grid_runs_every_point_as_its_own_config_would(tmp_path):
+  """A 2 lengths x 2 learning rates grid (2 programs, the rates batched) with
+  the cache on writes the grid's files, and each point's results are those
+  of a plain run of that point's config."""
+  from attn_seq import grid
+  from attn_seq import sweep
+  from tests.train_test import load_test_config
+  workdir = str(tmp_path / 'work')
+  flags = ("--config.models=('baseline',)", '--config.train.steps=30',
+           f'--config.grid={GRID}')
+  proc = run_main('--config=configs/test.py', f'--workdir={workdir}',
+                  f'--cache_dir={tmp_path / "cache"}', *flags)
+  assert proc.returncode == 0, proc.stderr
+  assert proc.stdout.count('== point') == 4
+  with open(os.path.join(workdir, 'results.json')) as f:
+    results = json.load(f)
+  with open(os.path.join(workdir, 'report.md')) as f:
+    markdown = f.read()
+  assert '| task.n_in | task.n_out | train.learning_rate | model |' in markdown
+  assert '| 6 | 3 | 0.01 | baseline |' in markdown
+  with open(os.path.join(workdir, 'length_sweep.png'), 'rb') as f:
+    assert f.read(8) == b'\x89PNG\r\n\x1a\n'
+  assert [p['point']['train.learning_rate'] for p in results['grid']] == [
+      1e-3, 1e-2, 1e-3, 1e-2]
+  assert [p['runs'][0]['program_shared_by'] for p in results['grid']] == [2] * 4
+
+  config = load_test_config()
+  config.models, config.train.steps = ('baseline',), 30
+  config.grid = eval(GRID)  # pylint: disable=eval-used
+  for point, result in zip(grid.points(config), results['grid']):
+    assert result['point'] == point
+    single = sweep.run_repeats(grid.apply(config, point), 'baseline')
+    (run,) = result['runs']
+    assert run['accuracy'] == single.accuracy.tolist()
+    np.testing.assert_allclose(run['loss'], single.loss, rtol=1e-5, atol=1e-6)
+    assert len(run['loss'][0]) == 30
+    assert len(run['examples'][0]['expected']) == point['task.n_in']

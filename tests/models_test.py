@@ -170,3 +170,35 @@ def test_luong_scores(variant, extra, missing):
   a = np.exp(e - e.max(-1, keepdims=True))
   np.testing.assert_allclose(a_BxSxT[:, 0], a / a.sum(-1, keepdims=True), rtol=1e-4, atol=1e-6)
   np.testing.assert_allclose(probs.sum(-1), 1.0, rtol=1e-5)
+
+
+def test_teacher_forcing_with_its_own_outputs_is_the_free_run():
+  """Fed [0, y_1, ..., y_{S-1}] of a free run, the decoder reproduces it; fed
+  something else, step 1 (y_0 = 0 either way) still matches and later ones
+  change."""
+  decoder = attention.AttentionDecoder(units=7, output_dim=5)
+  h = jax.random.normal(jax.random.PRNGKey(1), (2, 6, 4))
+  params = random_params(decoder.init(jax.random.PRNGKey(0), h)['params'],
+                         jax.random.PRNGKey(2))
+  probs, attn = decoder.apply({'params': params}, h)
+  own = jnp.pad(probs[:, :-1], ((0, 0), (1, 0), (0, 0)))
+  forced, forced_attn = decoder.apply({'params': params}, h, previous_BxSxK=own)
+  np.testing.assert_allclose(forced, probs, rtol=1e-5, atol=1e-6)
+  np.testing.assert_allclose(forced_attn, attn, rtol=1e-5, atol=1e-6)
+  other = jnp.pad(jax.nn.one_hot(jnp.zeros((2, 5), jnp.int32), 5),
+                  ((0, 0), (1, 0), (0, 0)))
+  other_probs, _ = decoder.apply({'params': params}, h, previous_BxSxK=other)
+  np.testing.assert_allclose(other_probs[:, 0], probs[:, 0], rtol=1e-5)
+  assert np.abs(other_probs[:, 1:] - probs[:, 1:]).max() > 1e-3
+
+
+def test_teacher_targets_are_shifted_one_hots():
+  """The model feeds target t-1 at step t: outputs depend on targets 1..S-1
+  only, never on the last one."""
+  model = models.AttentionModel(units=6, output_dim=5)
+  x = jax.nn.one_hot(jnp.asarray([[1, 2, 3, 4]]), 5)
+  params = model.init(jax.random.PRNGKey(0), x)['params']
+  run = lambda t: model.apply({'params': params}, x,
+                              teacher_targets_BxS=jnp.asarray([t]))
+  np.testing.assert_allclose(run([1, 2, 3, 4]), run([1, 2, 3, 0]), rtol=1e-6)
+  assert np.abs(run([1, 2, 3, 4]) - run([0, 2, 3, 4])).max() > 1e-4

@@ -95,7 +95,7 @@ def test_mini_batches_train(config):
   config = config.copy_and_resolve_references()
   config.train.batch_size = 8
   config.train.steps = 150
-  out = jax.jit(train.make_train(config, 'attention'))(jax.random.PRNGKey(0))
+  out = jax.jit(train.make_train(config, name))(jax.random.PRNGKey(0))
   loss = np.asarray(out['loss'])
   assert loss.shape == (150,) and np.all(np.isfinite(loss))
   assert loss[-30:].mean() < 0.8 * loss[:30].mean()
@@ -128,3 +128,17 @@ def test_attention_variants_train(config, variant):
   assert np.all(np.isfinite(loss))
   assert loss[-50:].mean() < 0.8 * loss[:50].mean()
   np.testing.assert_allclose(out['examples']['attention'].sum(-1), 1.0, atol=1e-5)
+
+
+def test_teacher_forcing_trains_and_evaluates_free_running(config):
+  config = config.copy_and_resolve_references()
+  free = jax.jit(train.make_train(config, 'attention'))(jax.random.PRNGKey(0))
+  config.model.teacher_forcing = True
+  forced = jax.jit(train.make_train(config, 'attention'))(jax.random.PRNGKey(0))
+  loss = np.asarray(forced['loss'])
+  assert np.all(np.isfinite(loss))
+  assert loss[-50:].mean() < 0.8 * loss[:50].mean()
+  # Step 0 is the same forward pass (y_0 = 0 both ways); later ones differ.
+  assert forced['loss'][0] == free['loss'][0]
+  assert not np.allclose(forced['loss'][1:], free['loss'][1:])
+  assert forced['examples']['predicted'].shape == free['examples']['predicted'].shape
