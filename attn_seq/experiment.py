@@ -7,6 +7,8 @@ import os
 import resource
 import time
 
+import jax
+
 from attn_seq import plots
 from attn_seq import report
 from attn_seq import sweep
@@ -16,7 +18,9 @@ def run(config, workdir, cache_dir=None, log=print):
   """Runs every model of `config`, logs the summary, writes results.json,
   report.md (statistics) and the figures.
 
-  Compiled programs are cached in `cache_dir` (None: not cached).
+  Compiled programs are cached in `cache_dir` (None: not cached). With
+  several processes (jax.distributed), every process runs its share and
+  only process 0 writes.
   """
   if config.grid:
     return run_grid(config, workdir, cache_dir, log)
@@ -26,6 +30,8 @@ def run(config, workdir, cache_dir=None, log=print):
     log(report.format_run(model_runs))
   markdown = report.markdown(config, runs)
   log(markdown)
+  if jax.process_index() != 0:
+    return runs
   os.makedirs(workdir, exist_ok=True)
   report.write_text(os.path.join(workdir, 'report.md'), markdown)
   plots.loss_curves(runs, os.path.join(workdir, 'loss_curves.png'))
@@ -49,6 +55,8 @@ def run_grid(config, workdir, cache_dir=None, log=print):
       log(report.format_run(model_runs))
   markdown = report.grid_markdown(config, grid_runs)
   log(markdown)
+  if jax.process_index() != 0:
+    return grid_runs
   os.makedirs(workdir, exist_ok=True)
   report.write_text(os.path.join(workdir, 'report.md'), markdown)
   figure = plots.grid_figure_name(next(iter(grid_runs[0][0])))
@@ -62,6 +70,8 @@ def _write_results(results, workdir, start, log):
   path = os.path.join(workdir, 'results.json')
   # Linux reports KiB (macOS bytes; the figure is then 1024x too large).
   results['peak_rss_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+  results['devices'] = jax.device_count()
+  results['processes'] = jax.process_count()
   report.write_json(path, results)
   log(f'total {time.perf_counter() - start:.1f} s; peak memory '
       f'{results["peak_rss_mb"]:.0f} MB; wrote {path}')

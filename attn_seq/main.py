@@ -3,6 +3,10 @@ r"""Runs an experiment config.
   python -m attn_seq.main --config=configs/compare.py [--workdir=DIR] \
       [--cache_dir=DIR] [--config.train.steps=1000 ...]
 
+With --distributed, one such process per host (or GPU) joins a
+jax.distributed job: the repeats are split over every process's devices and
+process 0 writes the results (README: Running bigger).
+
 Bad flags or config fields end with one line on stderr and exit code 2.
 """
 
@@ -32,6 +36,19 @@ _CACHE_DIR = flags.DEFINE_string(
         'attn_seq'),
     'Compiled programs are cached here, so a second run of a command skips '
     'compiling; empty: no cache.')
+
+
+_DISTRIBUTED = flags.DEFINE_bool(
+    'distributed', False,
+    'Join a multi-process job with jax.distributed.initialize(): the '
+    'coordinator, process count and id come from the flags below, or else '
+    "from JAX's detection of SLURM, Open MPI or Cloud TPU.")
+_COORDINATOR = flags.DEFINE_string(
+    'coordinator_address', None, 'host:port of process 0, with --distributed.')
+_NUM_PROCESSES = flags.DEFINE_integer(
+    'num_processes', None, 'Processes in the job, with --distributed.')
+_PROCESS_ID = flags.DEFINE_integer(
+    'process_id', None, "This process's index, with --distributed.")
 
 
 def _fail(message):
@@ -66,15 +83,43 @@ def main(argv):
     validation.validate(config)
   except validation.ConfigError as e:
     _fail(str(e))
+  _initialize_distributed()
   workdir = _WORKDIR.value or os.path.join(
       'runs', datetime.datetime.now().strftime('%Y%m%d-%H%M%S'))
-  print(f'workdir: {workdir}')
+  log = print if jax.process_index() == 0 else lambda *_: None
+  log(f'workdir: {workdir}')
+  log(f'devices: {jax.device_count()} {jax.default_backend()} over '
+      f'{jax.process_count()} process(es)')
   cache_dir = _CACHE_DIR.value or None
   if cache_dir:
     # XLA's own cache too: programs unchanged by an edit of the source hit it.
     jax.config.update('jax_compilation_cache_dir', os.path.join(cache_dir, 'xla'))
     jax.config.update('jax_persistent_cache_min_compile_time_secs', 1.0)
-  experiment.run(config, workdir, cache_dir=cache_dir)
+  experiment.run(config, workdir, cache_dir=cache_dir, log=log)
+
+
+def _initialize_distributed():
+  """jax.distributed.initialize() from the flags, or its auto-detection."""
+  explicit = {'coordinator_address': _COORDINATOR.value,
+              'num_processes': _NUM_PROCESSES.value,
+              'process_id': _PROCESS_ID.value}
+  if not _DISTRIBUTED.value:
+    given = [f'--{k}' for k, v in explicit.items() if v is not None]
+    if given:
+      _fail(f'{", ".join(given)} need --distributed')
+    return
+  if _NUM_PROCESSES.value is not None and _NUM_PROCESSES.value < 1:
+    _fail(f'--num_processes must be >= 1 (got {_NUM_PROCESSES.value})')
+  if (_PROCESS_ID.value is not None and _NUM_PROCESSES.value is not None and
+      not 0 <= _PROCESS_ID.value < _NUM_PROCESSES.value):
+    _fail(f'--process_id must be in [0, {_NUM_PROCESSES.value}) '
+          f'(got {_PROCESS_ID.value})')
+  # CPU devices of different processes talk through gloo (GPUs use NCCL).
+  jax.config.update('jax_cpu_collectives_implementation', 'gloo')
+  try:
+    jax.distributed.initialize(**explicit)
+  except (RuntimeError, ValueError) as e:
+    _fail(f'--distributed: {" ".join(str(e).split())}')
 
 
 if __name__ == '__main__':

@@ -5,6 +5,7 @@ import dataclasses
 import time
 
 import jax
+from jax.experimental import multihost_utils
 import jax.numpy as jnp
 import numpy as np
 
@@ -70,6 +71,37 @@ def batched_fields(points):
   return sorted(f for f in points[0] if f in grid.BATCHED_FIELDS)
 
 
+def seed_mesh(devices):
+  """The 1-D mesh over `devices` that (point, seed) pairs are split along."""
+  return jax.sharding.Mesh(np.asarray(devices), ('seed',))
+
+
+def shard_inputs(inputs, mesh):
+  """Host arrays [N, ...] -> global arrays split over the mesh's 'seed' axis
+  (NamedSharding); with several processes, each fills its own devices."""
+  sharding = jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec('seed'))
+
+  def to_global(x):
+    x = np.asarray(x)
+    return jax.make_array_from_callback(x.shape, sharding, lambda i: x[i])
+
+  return jax.tree.map(to_global, inputs)
+
+
+def program_inputs(config, points=({},), devices=None):
+  """sweep_inputs of `points`, sharded over `devices` (default: all)."""
+  devices = devices or jax.devices()
+  return shard_inputs(sweep_inputs(config, points, len(devices)),
+                      seed_mesh(devices))
+
+
+def gather(out):
+  """Global results -> NumPy arrays on every process."""
+  if jax.process_count() > 1:
+    return multihost_utils.process_allgather(out, tiled=True)
+  return jax.device_get(out)
+
+
 def make_repeats(config, model_name, devices, num_pairs):
   """(keys [N], hparams {field: [N]}) -> results [N] for N = num_pairs, a
   multiple of len(devices).
@@ -80,7 +112,7 @@ def make_repeats(config, model_name, devices, num_pairs):
   """
   train = train_lib.make_train(config, model_name)
   batch = repeats_per_batch(config, num_pairs // len(devices))
-  mesh = jax.sharding.Mesh(np.asarray(devices), ('seed',))
+  mesh = seed_mesh(devices)
   spec = jax.sharding.PartitionSpec('seed')
   local = lambda keys, hparams: jax.lax.map(
       lambda pair: train(*pair), (keys, hparams), batch_size=batch)
@@ -93,19 +125,19 @@ def compile_repeats(config, model_name, devices=None, cache_dir=None,
   """Ahead-of-time compiles the repeats of one model at `points` (grid
   points differing only in batched fields; default: the config itself).
 
-  With `cache_dir`, the program is loaded from there when a previous run
-  compiled it, and saved there otherwise (executables.py).
-  Returns (fn, seconds, cached); fn takes sweep_inputs(config, points, ...).
+  With `cache_dir` (and one process), the program is loaded from there when
+  a previous run compiled it, and saved there otherwise (executables.py).
+  Returns (fn, seconds, cached); fn takes program_inputs(config, points).
   """
   start = time.perf_counter()
-  devices = devices or jax.local_devices()
+  devices = devices or jax.devices()
   options = {}
   if jax.default_backend() == 'cpu' and config.cpu_optimization_level >= 0:
     options['xla_backend_optimization_level'] = config.cpu_optimization_level
-  inputs = sweep_inputs(config, points, len(devices))
+  inputs = program_inputs(config, points, devices)
   num_pairs = len(inputs[0])
   key = compiled = None
-  if cache_dir:
+  if cache_dir and jax.process_count() == 1:
     key = executables.cache_key(
         config, model_name, devices, options,
         inputs={'batched': batched_fields(points), 'pairs': num_pairs})
@@ -122,7 +154,8 @@ def compile_repeats(config, model_name, devices=None, cache_dir=None,
 def run_repeats(config, model_name, devices=None, cache_dir=None):
   """Trains and evaluates config.num_repeats repeats of `model_name`.
 
-  The repeats are spread over `devices` (default: all local devices).
+  The repeats are spread over `devices` (default: every device of every
+  process, `jax.devices()`).
   """
   return run_points(config, model_name, ({},), devices, cache_dir)[0]
 
@@ -131,14 +164,14 @@ def run_points(config, model_name, points, devices=None, cache_dir=None):
   """run_repeats at each of `points` (grid points differing only in batched
   fields) as one program; returns [ModelRuns], one per point.
   """
-  devices = devices or jax.local_devices()
+  devices = devices or jax.devices()
   compiled, compile_seconds, cached = compile_repeats(
       config, model_name, devices, cache_dir, points)
-  inputs = sweep_inputs(config, points, len(devices))
+  inputs = program_inputs(config, points, devices)
   start = time.perf_counter()
   out = jax.block_until_ready(compiled(*inputs))
   run_seconds = time.perf_counter() - start
-  out = jax.device_get(out)
+  out = gather(out)
   repeats = config.num_repeats
   runs = []
   for i in range(len(points)):  # The padding pairs are dropped.

@@ -93,7 +93,7 @@ def timed_sweep(config, model_name):
   A run under 2 s is timed again: a program's first run has start-up costs.
   """
   compiled, compile_seconds, _ = sweep.compile_repeats(config, model_name)
-  inputs = sweep.sweep_inputs(config, num_devices=jax.local_device_count())
+  inputs = sweep.program_inputs(config)
   for _ in range(2):
     start = time.perf_counter()
     jax.block_until_ready(compiled(*inputs))

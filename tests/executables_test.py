@@ -19,7 +19,7 @@ def tiny_config():
 
 
 def run(compiled, config):
-  inputs = sweep.sweep_inputs(config, num_devices=jax.local_device_count())
+  inputs = sweep.program_inputs(config)
   return jax.tree.map(np.asarray, compiled(*inputs))
 
 

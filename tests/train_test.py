@@ -73,24 +73,6 @@ def test_accuracy_is_exact_match_percent(config):
   assert abs(k - round(k)) < 1e-4
 
 
-def test_repeats_sharded_over_two_devices_match_one_device(config, tmp_path):
-  """3 repeats padded to 4 over 2 CPU devices give the 1-device results."""
-  config = config.copy_and_resolve_references()
-  config.train.steps = 30
-  config.num_repeats = 3
-  config.models = ('baseline',)
-  here = sweep.run_repeats(config, 'baseline')
-  proc = run_main('--config=configs/test.py', f'--workdir={tmp_path}',
-                  "--config.models=('baseline',)", '--config.train.steps=30',
-                  '--config.num_repeats=3',
-                  env={'XLA_FLAGS': '--xla_force_host_platform_device_count=2'})
-  assert proc.returncode == 0, proc.stderr
-  with open(os.path.join(tmp_path, 'results.json')) as f:
-    run = json.load(f)['runs'][0]
-  np.testing.assert_allclose(run['accuracy'], here.accuracy)
-  np.testing.assert_allclose(run['loss'], here.loss, rtol=1e-4, atol=1e-5)
-
-
 def test_mini_batches_train(config):
   config = config.copy_and_resolve_references()
   config.train.batch_size = 8
