@@ -41,6 +41,10 @@ def get_config():
 
   config.train = ml_collections.ConfigDict()
   config.train.steps = 5000
+  # Steps per chunk: after each, the sweep's state is checkpointed in the
+  # workdir (a rerun resumes there) and a progress line printed; 0 = the whole
+  # run as one program (no checkpoints, no progress lines).
+  config.train.checkpoint_every = 1000
   # Pairs per Adam step (the tutorial: 1).
   config.train.batch_size = 1
   # Adam as optax defines it: eps is added to sqrt(v_hat) after bias

@@ -20,11 +20,13 @@ cpu_devices.use_all_cores()  # Before jax is imported.
 
 from absl import app  # pylint: disable=g-import-not-at-top
 from absl import flags
+from absl import logging
 import jax
 from ml_collections import config_flags
 
 from attn_seq import experiment
 from attn_seq import validation
+from attn_seq import workdirs
 
 _CONFIG = config_flags.DEFINE_config_file(
     'config', None, 'Experiment config file (configs/*.py).', lock_config=True)
@@ -38,6 +40,12 @@ _CACHE_DIR = flags.DEFINE_string(
     'compiling; empty: no cache.')
 
 
+_OVERWRITE = flags.DEFINE_bool(
+    'overwrite', False,
+    'Replace what --workdir holds (another config, or a finished run) '
+    'instead of refusing it or resuming it.')
+_PROGRESS = flags.DEFINE_bool(
+    'progress', True, 'A progress line per chunk of steps; --noprogress: quiet.')
 _DISTRIBUTED = flags.DEFINE_bool(
     'distributed', False,
     'Join a multi-process job with jax.distributed.initialize(): the '
@@ -70,6 +78,8 @@ def _parse_flags(argv):
 
 
 def main(argv):
+  if not flags.FLAGS['verbosity'].present:
+    logging.set_verbosity(logging.WARNING)  # No INFO lines from jax.
   if len(argv) > 1:
     _fail(f'unexpected arguments: {" ".join(argv[1:])}')
   config = _CONFIG.value
@@ -95,7 +105,11 @@ def main(argv):
     # XLA's own cache too: programs unchanged by an edit of the source hit it.
     jax.config.update('jax_compilation_cache_dir', os.path.join(cache_dir, 'xla'))
     jax.config.update('jax_persistent_cache_min_compile_time_secs', 1.0)
-  experiment.run(config, workdir, cache_dir=cache_dir, log=log)
+  try:
+    experiment.run(config, workdir, cache_dir=cache_dir, log=log,
+                   progress=_PROGRESS.value, overwrite=_OVERWRITE.value)
+  except workdirs.WorkdirError as e:
+    _fail(str(e))
 
 
 def _initialize_distributed():

@@ -20,10 +20,12 @@ def smooth(loss_RxS, window):
 
 def loss_curves(runs, path, window=100):
   """Training loss per step, smoothed, mean over repeats with a +-1 std band,
-  every model on one log-scale axis."""
+  every model on one log-scale axis; diverged repeats are left out."""
   fig, ax = plt.subplots(figsize=(7, 4.5))
   for run in runs:
-    loss_RxS = np.asarray(run.loss, np.float64)
+    loss_RxS = np.delete(np.asarray(run.loss, np.float64), list(run.diverged), 0)
+    if not loss_RxS.size:
+      continue  # Every repeat diverged: nothing to draw.
     curves_RxS = smooth(loss_RxS, window)
     # Each average sits at the middle of its window.
     steps = np.arange(curves_RxS.shape[1]) + (loss_RxS.shape[1] - curves_RxS.shape[1]) / 2
@@ -82,7 +84,7 @@ def grid_accuracy(config, grid_runs, path):
   for point, runs in grid_runs:
     label = ', '.join(f'{f.split(".")[-1]}={point[f]:g}' for f in others)
     for run in runs:
-      d = stats.describe(run.accuracy)
+      d = stats.describe(run.valid_accuracy)
       lines.setdefault(label, {}).setdefault(run.model, []).append(
           (point[x_field], d['mean'], d['ci_low'], d['ci_high'], d['n']))
   fig, ax = plt.subplots(figsize=(7, 4.5))

@@ -13,13 +13,13 @@ TUTORIAL_MEAN_ACCURACY = {'baseline': 23.10, 'attention': 95.70}
 
 def summary(run):
   """Mean and sample std (ddof=1; 0 for a single repeat) of the accuracy."""
-  described = stats.describe(run.accuracy)
+  described = stats.describe(run.valid_accuracy)
   return described['mean'], described['std']
 
 
 def comparisons(runs):
   """Welch's t-test of every later model's accuracy against every earlier one's."""
-  return [dict(stats.welch(a.accuracy, b.accuracy), model=b.model,
+  return [dict(stats.welch(a.valid_accuracy, b.valid_accuracy), model=b.model,
                versus=a.model)
           for a, b in itertools.combinations(runs, 2)]
 
@@ -40,12 +40,13 @@ def markdown(config, runs):
            '| model | repeats | mean | std | 95% CI | tutorial (10 repeats) |',
            '| --- | --- | --- | --- | --- | --- |']
   for run in runs:
-    d = stats.describe(run.accuracy)
+    d = stats.describe(run.valid_accuracy)
     reference = TUTORIAL_MEAN_ACCURACY.get(run.model)
     lines.append(
         f'| {run.model} | {d["n"]} | {d["mean"]:.2f} | {d["std"]:.2f} | '
         f'{_interval(d["ci_low"], d["ci_high"])} | '
         f'{"" if reference is None else f"{reference:.2f}"} |')
+  lines += _diverged_lines(runs)
   tests = comparisons(runs)
   if tests:
     lines += ['', "Welch's t-test (unequal variances):", '',
@@ -59,11 +60,23 @@ def markdown(config, runs):
   return '\n'.join(lines) + '\n'
 
 
+def _diverged_lines(runs, where=''):
+  left_out = [f'{run.model} repeat {r} (from step {s})'
+              for run in runs for r, s in run.diverged.items()]
+  if not left_out:
+    return []
+  return ['', f'Diverged{where}, left out of the statistics (loss not '
+          f'finite): {", ".join(left_out)}.']
+
+
 def format_run(run, num_spot_checks=10):
   """The tutorial's printout for one model, plus timings."""
   mean, std = summary(run)
   lines = [f'== {run.model}: {run.accuracy.size} repeats']
   lines += [f'  repeat {i}: {acc:.2f}%' for i, acc in enumerate(run.accuracy)]
+  lines += [f'warning: {run.model} repeat {r} diverged (loss not finite from '
+            f'step {s}); left out of the statistics'
+            for r, s in run.diverged.items()]
   reference = TUTORIAL_MEAN_ACCURACY.get(run.model)
   lines.append(f'Mean Accuracy: {mean:.2f}% (std {std:.2f})' +
                (f'; tutorial: {reference:.2f}%' if reference is not None else ''))
@@ -97,10 +110,11 @@ def _point_values(point, fields):
 def _runs_dict(runs):
   out = {'runs': [], 'comparisons': comparisons(runs)}
   for run in runs:
-    d = stats.describe(run.accuracy)
+    d = stats.describe(run.valid_accuracy)
     out['runs'].append({
         'model': run.model,
         'accuracy': [float(a) for a in run.accuracy],
+        'diverged': [{'repeat': r, 'step': s} for r, s in run.diverged.items()],
         'mean_accuracy': d['mean'],
         'std_accuracy': d['std'],
         'ci95_accuracy': [d['ci_low'], d['ci_high']],
@@ -127,9 +141,12 @@ def grid_markdown(config, grid_runs):
   for point, runs in grid_runs:
     values = _point_values(point, fields)
     for run in runs:
-      d = stats.describe(run.accuracy)
+      d = stats.describe(run.valid_accuracy)
       lines.append(f'| {values} | {run.model} | {d["mean"]:.2f} | '
                    f'{d["std"]:.2f} | {_interval(d["ci_low"], d["ci_high"])} |')
+  for point, runs in grid_runs:
+    lines += _diverged_lines(runs, where=' at ' + ', '.join(
+        f'{f}={v}' for f, v in point.items()))
   if len(grid_runs[0][1]) > 1:
     lines += ['', "Welch's t-test (unequal variances) at each point:", '',
               '| ' + ' | '.join(fields) +

@@ -9,11 +9,12 @@ from scipy import stats as scipy_stats
 def describe(values, confidence=0.95):
   """n, mean, sample std (ddof=1) and the t-distribution CI of the mean.
 
-  With one value the std is 0 and the interval is undefined (NaN).
+  With one value the std is 0 and the interval is undefined (NaN); with
+  none, everything is NaN.
   """
   x = np.asarray(values, np.float64)
   n = x.size
-  mean = float(x.mean())
+  mean = float(x.mean()) if n else math.nan
   std = float(x.std(ddof=1)) if n > 1 else 0.0
   if n > 1:
     half = scipy_stats.t.ppf(0.5 + confidence / 2, n - 1) * std / math.sqrt(n)

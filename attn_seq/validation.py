@@ -113,6 +113,7 @@ def _validate_point(config):
   _bool(config, 'model.teacher_forcing')
 
   _int(config, 'train.steps', 1)
+  _int(config, 'train.checkpoint_every', 0)
   _int(config, 'train.batch_size', 1)
   _float(config, 'train.learning_rate', 0.0, math.inf, low_open=True,
          high_open=True)

@@ -120,7 +120,6 @@ def test_teacher_forcing_trains_and_evaluates_free_running(config):
   loss = np.asarray(forced['loss'])
   assert np.all(np.isfinite(loss))
   assert loss[-50:].mean() < 0.8 * loss[:50].mean()
-  # Step 0 is the same forward pass (y_0 = 0 both ways); later ones differ.
-  assert forced['loss'][0] == free['loss'][0]
-  assert not np.allclose(forced['loss'][1:], free['loss'][1:])
+  # Same init and pairs; the decoder's inputs differ from decoder step 2 on.
+  assert not np.allclose(forced['loss'], free['loss'])
   assert forced['examples']['predicted'].shape == free['examples']['predicted'].shape
