@@ -8,8 +8,8 @@ import os
 import resource
 import time
 
+from flax import serialization
 import jax
-import orbax.checkpoint as ocp
 
 from attn_seq import monitor as monitor_lib
 from attn_seq import plots
@@ -94,20 +94,26 @@ def _write_figures(config, grid_runs, workdir):
           os.path.join(workdir, 'attention.png'))
 
 
-def params_dir(workdir, model, point_index=None):
+def params_path(workdir, model, point_index=None):
   """Where the trained params of `model` (at grid point i) are saved."""
   name = model if point_index is None else f'{model}-{point_index}'
-  return os.path.join(os.path.abspath(workdir), 'params', name)
+  return os.path.join(workdir, 'params', f'{name}.msgpack')
+
+
+def load_params(path):
+  """The params tree params_path holds, each leaf [repeats, ...]."""
+  with open(path, 'rb') as f:
+    return serialization.msgpack_restore(f.read())
 
 
 def _save_params(grid_runs, workdir):
-  """Every repeat's trained params, stacked [repeats, ...], with orbax."""
-  checkpointer = ocp.StandardCheckpointer()
+  """Every repeat's trained params, stacked [repeats, ...], as msgpack."""
+  os.makedirs(os.path.join(workdir, 'params'), exist_ok=True)
   for i, (point, runs) in enumerate(grid_runs):
     for model_runs in runs:
-      path = params_dir(workdir, model_runs.model, i if point else None)
-      checkpointer.save(path, model_runs.params, force=True)
-  checkpointer.wait_until_finished()
+      path = params_path(workdir, model_runs.model, i if point else None)
+      report.write_bytes(path, serialization.msgpack_serialize(
+          model_runs.params))
 
 
 def _write_results(results, workdir, start, log):

@@ -20,7 +20,6 @@ import jax
 import jax.numpy as jnp
 import ml_collections
 import numpy as np
-import orbax.checkpoint as ocp
 
 from attn_seq import experiment
 from attn_seq import models
@@ -70,8 +69,7 @@ def predict(config, workdir, sequence):
   inputs_1xTxK = jax.nn.one_hot(jnp.asarray([sequence]), config.task.cardinality)
   out = {}
   for name in config.models:
-    params = ocp.StandardCheckpointer().restore(
-        experiment.params_dir(workdir, name))
+    params = experiment.load_params(experiment.params_path(workdir, name))
     model = models.create_model(config, name)
     apply = lambda p, model=model, name=name: model.apply(
         {'params': p}, inputs_1xTxK,

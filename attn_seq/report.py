@@ -175,9 +175,14 @@ def _examples(examples):
 
 def write_text(path, text):
   """Writes to a temporary name, then renames it into place."""
+  write_bytes(path, text.encode())
+
+
+def write_bytes(path, data):
+  """Writes to a temporary name, then renames it into place."""
   tmp = f'{path}.tmp'
-  with open(tmp, 'w') as f:
-    f.write(text)
+  with open(tmp, 'wb') as f:
+    f.write(data)
   os.replace(tmp, path)
 
 

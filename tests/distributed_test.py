@@ -52,7 +52,7 @@ def test_four_cpu_devices_match_one(reference, tmp_path):
   assert_same_as(reference, tmp_path, devices=4, processes=1)
 
 
-def run_script(args, env=None, timeout=300):
+def run_script(args, env=None, timeout=180):
   env = dict(os.environ, PYTHONPATH=ROOT, **(env or {}))
   env.pop('XLA_FLAGS', None)
   return subprocess.run(args, cwd=ROOT, env=env, capture_output=True,

@@ -41,11 +41,24 @@ def test_welch_undefined_without_spread():
   assert math.isnan(stats.welch([1.0, 1.0], [2.0, 2.0])['p'])
 
 
-def fake_runs(accuracies):
-  return [ModelRuns(model=name, accuracy=np.asarray(acc), loss=np.zeros((len(acc), 3)),
-                    examples={}, compile_seconds=1.0, compile_cached=False,
-                    run_seconds=1.0)
+def fake_runs(accuracies, losses=None):
+  losses = losses or {}
+  return [ModelRuns(model=name, accuracy=np.asarray(acc),
+                    loss=np.asarray(losses.get(name, np.zeros((len(acc), 3)))),
+                    examples={}, params={}, compile_seconds=1.0,
+                    compile_cached=False, run_seconds=1.0)
           for name, acc in accuracies.items()]
+
+
+def test_a_diverged_repeat_is_left_out_of_the_statistics():
+  nan = float('nan')
+  runs = fake_runs({'baseline': [20.0, 0.0, 30.0]},
+                   {'baseline': [[1.0, 0.5, 0.4], [1.0, nan, nan], [1.0, 0.6, 0.3]]})
+  assert runs[0].diverged == {1: 1}
+  assert report.summary(runs[0])[0] == 25.0
+  text = report.markdown(load_test_config(), runs)
+  assert '| baseline | 2 | 25.00 |' in text
+  assert 'baseline repeat 1 (from step 1)' in text
 
 
 def test_markdown_report_has_ci_and_test_beside_the_tutorial():

@@ -77,7 +77,7 @@ def test_mini_batches_train(config):
   config = config.copy_and_resolve_references()
   config.train.batch_size = 8
   config.train.steps = 150
-  out = jax.jit(train.make_train(config, name))(jax.random.PRNGKey(0))
+  out = jax.jit(train.make_train(config, 'attention'))(jax.random.PRNGKey(0))
   loss = np.asarray(out['loss'])
   assert loss.shape == (150,) and np.all(np.isfinite(loss))
   assert loss[-30:].mean() < 0.8 * loss[:30].mean()
