@@ -93,6 +93,9 @@ def main(argv):
     validation.validate(config)
   except validation.ConfigError as e:
     _fail(str(e))
+  for flag in (_WORKDIR, _CACHE_DIR):
+    if flag.value and os.path.exists(flag.value) and not os.path.isdir(flag.value):
+      _fail(f'--{flag.name} must be a folder; {flag.value} is a file')
   _initialize_distributed()
   workdir = _WORKDIR.value or os.path.join(
       'runs', datetime.datetime.now().strftime('%Y%m%d-%H%M%S'))

@@ -46,7 +46,8 @@ class Monitor:
 
   def on_chunk(self, model, points, step, seconds, loss_PxRxL):
     """After a chunk of L steps of every (point, repeat): its mean loss per
-    point over seeds (and their spread), its speed and the ETA."""
+    point over seeds (and their spread), its speed and the ETA of this
+    program's remaining steps."""
     num_points, repeats, length = loss_PxRxL.shape
     rate = num_points * repeats * length / max(seconds, 1e-9)
     for point, loss_RxL in zip(points, loss_PxRxL):
@@ -60,7 +61,9 @@ class Monitor:
     if self._log:
       eta = (self._total - step) * seconds / length
       loss = float(np.nanmean(loss_PxRxL))
-      self._log(f'  {model}: step {step}/{self._total}, {rate:,.0f} seed-steps/s, '
+      name = (run_name(model, points[0]) if len(points) == 1
+              else f'{model} ({len(points)} grid points)')
+      self._log(f'  {name}: step {step}/{self._total}, {rate:,.0f} seed-steps/s, '
                 f'ETA {eta:.0f} s, loss {loss:.4f}')
 
   def on_done(self, point, run):

@@ -1,6 +1,8 @@
 """Figures of a finished sweep: loss curves, attention maps and grid
 accuracy (matplotlib, headless)."""
 
+import os
+
 import matplotlib
 
 matplotlib.use('Agg')  # No display needed.
@@ -9,6 +11,13 @@ import numpy as np
 
 from attn_seq import grid
 from attn_seq import stats
+
+
+def _save(fig, path, **kwargs):
+  """PNG under a temporary name, then renamed into place."""
+  tmp = f'{path}.tmp.png'
+  fig.savefig(tmp, dpi=120, **kwargs)
+  os.replace(tmp, path)
 
 
 def smooth(loss_RxS, window):
@@ -39,7 +48,7 @@ def loss_curves(runs, path, window=100):
   ax.grid(True, which='both', alpha=0.3)
   ax.legend()
   fig.tight_layout()
-  fig.savefig(path, dpi=120)
+  _save(fig, path)
   plt.close(fig)
 
 
@@ -63,8 +72,12 @@ def attention_maps(examples, path, num_maps=4):
     ax.set_title(f'expected {expected}', fontsize=9)
   fig.colorbar(image, ax=axes[0].tolist(), shrink=0.8, label='a_t')
   fig.suptitle('Attention weights of a trained model (repeat 0)')
-  fig.savefig(path, dpi=120, bbox_inches='tight')
+  _save(fig, path, bbox_inches='tight')
   plt.close(fig)
+
+
+# Scale parameters: drawn on a log axis.
+LOG_FIELDS = ('train.learning_rate', 'train.eps')
 
 
 def grid_figure_name(field):
@@ -98,7 +111,7 @@ def grid_accuracy(config, grid_runs, path):
         ax.fill_between(x, np.clip(low, 0, 100), np.clip(high, 0, 100),
                         color=colors[model], alpha=0.15)
   xs = np.asarray([p[x_field] for p, _ in grid_runs], np.float64)
-  if xs.min() > 0 and xs.max() / xs.min() >= 20:
+  if xs.min() > 0 and (x_field in LOG_FIELDS or xs.max() / xs.min() >= 20):
     ax.set_xscale('log')
   repeats = grid_runs[0][1][0].accuracy.size
   ax.set_ylim(-2, 102)
@@ -109,5 +122,5 @@ def grid_accuracy(config, grid_runs, path):
   ax.grid(True, alpha=0.3)
   ax.legend(fontsize=8)
   fig.tight_layout()
-  fig.savefig(path, dpi=120)
+  _save(fig, path)
   plt.close(fig)

@@ -44,6 +44,17 @@ def test_bad_config_field_is_one_line_exit_2(tmp_path, flag, name):
   assert_one_line_error(proc, name, workdir)
 
 
+@pytest.mark.parametrize('flag', ['workdir', 'cache_dir'])
+def test_a_file_as_folder_is_one_line_exit_2(tmp_path, flag):
+  path = tmp_path / 'a_file'
+  path.write_text('x')
+  args = [f'--{flag}={path}']
+  if flag == 'cache_dir':
+    args.append(f'--workdir={tmp_path / "work"}')
+  proc = run_main('--config=configs/test.py', *args)
+  assert_one_line_error(proc, f'--{flag} must be a folder', str(tmp_path / 'work'))
+
+
 def test_missing_config_file_is_one_line_exit_2(tmp_path):
   workdir = str(tmp_path / 'work')
   proc = run_main('--config=configs/does_not_exist.py', f'--workdir={workdir}')
@@ -87,21 +98,10 @@ def test_main_end_to_end_writes_results(tmp_path):
       assert f.read(8) == b'\x89PNG\r\n\x1a\n'
 
 
-def test_overrides_reach_the_run(tmp_path):
-  workdir = str(tmp_path / 'work')
-  proc = run_main('--config=configs/test.py', f'--workdir={workdir}',
-                  "--config.models=('attention',)", '--config.train.steps=20',
-                  '--config.num_repeats=1')
-  assert proc.returncode == 0, proc.stderr
-  with open(os.path.join(workdir, 'results.json')) as f:
-    results = json.load(f)
-  assert [r['model'] for r in results['runs']] == ['attention']
-  assert len(results['runs'][0]['loss'][0]) == 20
-
-
 def test_second_run_loads_compiled_programs_from_the_cache(tmp_path):
+  # One program per model (checkpoint_every=0), as configs/compare.py runs.
   args = ('--config=configs/test.py', '--config.train.steps=30',
-          f'--cache_dir={tmp_path / "cache"}')
+          '--config.train.checkpoint_every=0', f'--cache_dir={tmp_path / "cache"}')
   results = []
   for i in range(2):
     workdir = str(tmp_path / f'work{i}')

@@ -47,8 +47,8 @@ def test_vmapped_repeats_equal_one_at_a_time(config, repeats_per_batch):
   config.train.steps = 50
   config.num_repeats = 3
   config.repeats_per_batch = repeats_per_batch
-  run = sweep.run_repeats(config, 'attention')
-  one = jax.jit(train.make_train(config, 'attention'))
+  run = sweep.run_repeats(config, 'baseline')
+  one = jax.jit(train.make_train(config, 'baseline'))
   keys = sweep.repeat_keys(config.seed, config.num_repeats)
   for i in range(config.num_repeats):
     out = one(keys[i])

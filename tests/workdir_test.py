@@ -66,12 +66,15 @@ def test_tensorboard_lists_the_scalars(finished):
   assert steps == list(range(200, 3001, 200))
 
 
-def test_noprogress_is_quiet(tmp_path, cache):
-  proc = run_main('--config=configs/test.py', f'--workdir={tmp_path / "w"}',
+def test_noprogress_is_quiet_and_overrides_reach_the_run(tmp_path):
+  proc = run_main('--config=configs/test.py', f'--workdir={tmp_path}',
                   '--noprogress', "--config.models=('baseline',)",
                   '--config.train.steps=30', '--config.train.checkpoint_every=10')
   assert proc.returncode == 0, proc.stderr
   assert 'seed-steps/s' not in proc.stdout and 'Mean Accuracy' in proc.stdout
+  results = load(tmp_path)
+  assert [r['model'] for r in results['runs']] == ['baseline']
+  assert len(results['runs'][0]['loss'][0]) == 30
 
 
 def test_sigkill_then_rerun_equals_the_uninterrupted_run(finished, tmp_path, cache):
