@@ -24,7 +24,6 @@ from absl import logging
 import jax
 from ml_collections import config_flags
 
-from attn_seq import experiment
 from attn_seq import validation
 from attn_seq import workdirs
 
@@ -108,6 +107,8 @@ def main(argv):
     # XLA's own cache too: programs unchanged by an edit of the source hit it.
     jax.config.update('jax_compilation_cache_dir', os.path.join(cache_dir, 'xla'))
     jax.config.update('jax_persistent_cache_min_compile_time_secs', 1.0)
+  # Imported here so that bad flags fail before its heavier imports load.
+  from attn_seq import experiment  # pylint: disable=g-import-not-at-top
   try:
     experiment.run(config, workdir, cache_dir=cache_dir, log=log,
                    progress=_PROGRESS.value, overwrite=_OVERWRITE.value)

@@ -17,4 +17,6 @@ def get_config():
   config.train.steps = 300
   config.eval.num_pairs = 20
   config.eval.num_examples = 3
+  # LLVM -O0: compiles ~25% faster than the default 1 (tests are compile-bound).
+  config.cpu_optimization_level = 0
   return config

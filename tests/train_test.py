@@ -112,14 +112,13 @@ def test_attention_variants_train(config, variant):
   np.testing.assert_allclose(out['examples']['attention'].sum(-1), 1.0, atol=1e-5)
 
 
-def test_teacher_forcing_trains_and_evaluates_free_running(config):
+def test_teacher_forcing_trains(config):
+  """Its mechanics are tested in models_test; here: it trains."""
   config = config.copy_and_resolve_references()
-  free = jax.jit(train.make_train(config, 'attention'))(jax.random.PRNGKey(0))
   config.model.teacher_forcing = True
   forced = jax.jit(train.make_train(config, 'attention'))(jax.random.PRNGKey(0))
   loss = np.asarray(forced['loss'])
   assert np.all(np.isfinite(loss))
   assert loss[-50:].mean() < 0.8 * loss[:50].mean()
-  # Same init and pairs; the decoder's inputs differ from decoder step 2 on.
-  assert not np.allclose(forced['loss'], free['loss'])
-  assert forced['examples']['predicted'].shape == free['examples']['predicted'].shape
+  assert forced['examples']['predicted'].shape == (config.eval.num_examples,
+                                                   config.task.n_in)
