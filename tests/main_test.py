@@ -6,23 +6,14 @@ import pytest
 
 from tests.helpers import run_main
 
+# Through the command line: parse errors and a few of validation's (the
+# rest of validation's rules: tests/validation_test.py, in-process).
 BAD_INPUTS = [
     ('--config.task.n_out=6', 'config.task.n_out'),
-    ('--config.task.n_in=0', 'config.task.n_in'),
-    ('--config.task.cardinality=1', 'config.task.cardinality'),
-    ('--config.task.decoder_steps=1', 'config.task.decoder_steps'),
-    ('--config.train.steps=0', 'config.train.steps'),
-    ('--config.num_repeats=0', 'config.num_repeats'),
     ("--config.models=('baseline','transformer')", 'config.models'),
-    ('--config.model.units=0', 'config.model.units'),
-    ('--config.train.learning_rate=0', 'config.train.learning_rate'),
-    ('--config.train.learning_rate=-0.001', 'config.train.learning_rate'),
-    ('--config.model.gate_activation=relu', 'config.model.gate_activation'),
-    ('--config.eval.num_pairs=0', 'config.eval.num_pairs'),
     ('--config.train.stepz=10', 'stepz'),
     ('--config.train.steps=abc', 'config.train.steps'),
     ('--config.model.teacher_forcing=2', 'config.model.teacher_forcing'),
-    ("--config.grid=(('task.n_inn', (5,)),)", 'config.task.n_inn'),
     ("--config.grid=(('task.n_out', (2, 9)),)", 'config.grid point task.n_out=9'),
     ("--config.grid=((task.n_in, 5),)", 'config.grid[0]'),
 ]
@@ -149,8 +140,10 @@ def test_grid_runs_every_point_as_its_own_config_would(tmp_path):
   config = load_test_config()
   config.models, config.train.steps = ('baseline',), 30
   config.grid = eval(GRID)  # pylint: disable=eval-used
-  for point, result in zip(grid.points(config), results['grid']):
+  for i, (point, result) in enumerate(zip(grid.points(config), results['grid'])):
     assert result['point'] == point
+    if i not in (1, 2):  # One point of each program is enough.
+      continue
     single = sweep.run_repeats(grid.apply(config, point), 'baseline')
     (run,) = result['runs']
     assert run['accuracy'] == single.accuracy.tolist()

@@ -143,15 +143,21 @@ def test_predict_matches_the_evaluation(finished):
     ('1,2,x,4,5', 'comma-separated integers'),
     ('1.5,2,3,4,5', 'comma-separated integers'),
 ])
-def test_predict_refuses_bad_sequences(finished, sequence, message):
+def test_predict_refuses_bad_sequences(sequence, message):
+  from attn_seq import predict
+  with pytest.raises(predict.PredictError, match=message.replace('[', r'\[').replace('(', r'\(').replace(')', r'\)')):
+    predict.parse_sequence(sequence, n_in=5, cardinality=10)
+
+
+def test_predict_bad_input_is_one_line_exit_2(finished):
   proc = subprocess.run(
       [sys.executable, '-m', 'attn_seq.predict', f'--workdir={finished[0]}',
-       f'--sequence={sequence}'],
+       '--sequence=1,2,3'],
       cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT), capture_output=True,
       text=True, timeout=120)
   assert proc.returncode == 2
   lines = [l for l in proc.stderr.splitlines() if l.strip()]
-  assert len(lines) == 1 and message in lines[0]
+  assert len(lines) == 1 and 'must have n_in = 5 integers' in lines[0]
 
 
 def test_diverged_repeats_are_reported_and_left_out(tmp_path):
