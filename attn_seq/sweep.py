@@ -269,7 +269,7 @@ def _run_in_chunks(config, model_name, points, devices, cache_dir,
                               config.train.checkpoint_every):
     if length not in programs:
       programs[length] = compiled(
-          functools.partial(_run_steps, phases.run_steps, num_steps=length),
+          functools.partial(phases.run_steps, num_steps=length),
           (state, hparams), 2, phase='steps', steps=length)
     start = time.perf_counter()
     state, loss = timed(programs[length], state, hparams)
@@ -285,10 +285,6 @@ def _run_in_chunks(config, model_name, points, devices, cache_dir,
   out = dict(gather(out), params=gather(state['params']),
              loss=np.concatenate(losses, axis=1))
   return out, timings['compile'], timings['cached'], timings['run']
-
-
-def _run_steps(run_steps, state, hparams, num_steps):
-  return run_steps(state, hparams, num_steps)
 
 
 def run_models(config, cache_dir=None, checkpoint_root=None, on_chunk=None):

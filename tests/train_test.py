@@ -100,25 +100,18 @@ def test_decoder_steps_decouple_output_from_input_length(config, name):
     assert examples['attention'].shape == (config.eval.num_examples, 3, 8)
 
 
-@pytest.mark.parametrize('variant', ['bahdanau_new_state', 'luong_dot',
-                                     'luong_general'])
-def test_attention_variants_train(config, variant):
+@pytest.mark.parametrize('variant,teacher_forcing', [
+    ('bahdanau_new_state', False), ('luong_dot', False),
+    ('luong_general', False), ('bahdanau', True)])
+def test_attention_variants_train(config, variant, teacher_forcing):
+  """Each variant, and teacher forcing (its mechanics: models_test), trains."""
   config = config.copy_and_resolve_references()
   config.model.attention = variant
+  config.model.teacher_forcing = teacher_forcing
   out = jax.jit(train.make_train(config, 'attention'))(jax.random.PRNGKey(0))
   loss = np.asarray(out['loss'])
   assert np.all(np.isfinite(loss))
   assert loss[-50:].mean() < 0.8 * loss[:50].mean()
   np.testing.assert_allclose(out['examples']['attention'].sum(-1), 1.0, atol=1e-5)
-
-
-def test_teacher_forcing_trains(config):
-  """Its mechanics are tested in models_test; here: it trains."""
-  config = config.copy_and_resolve_references()
-  config.model.teacher_forcing = True
-  forced = jax.jit(train.make_train(config, 'attention'))(jax.random.PRNGKey(0))
-  loss = np.asarray(forced['loss'])
-  assert np.all(np.isfinite(loss))
-  assert loss[-50:].mean() < 0.8 * loss[:50].mean()
-  assert forced['examples']['predicted'].shape == (config.eval.num_examples,
-                                                   config.task.n_in)
+  assert out['examples']['predicted'].shape == (config.eval.num_examples,
+                                                config.task.n_in)
