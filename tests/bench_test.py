@@ -14,6 +14,7 @@ def test_bench_writes_its_tables(tmp_path):
   proc = subprocess.run(
       [sys.executable, 'benchmarks/bench.py', '--config=configs/test.py',
        '--models=baseline', '--repeats=2', '--steps=50,1000', '--tables=length',
+       '--length_steps=100', '--table_model=baseline',
        '--nocomparison', f'--out={out}', '--config.model.units=8'],
       cwd=ROOT, capture_output=True, text=True, timeout=600)
   assert proc.returncode == 0, proc.stderr
@@ -31,7 +32,8 @@ def test_bench_writes_its_tables(tmp_path):
 @pytest.mark.parametrize('flag,name', [
     ('--steps=1000', '--steps'), ('--steps=10,x', '--steps'),
     ('--repeats=0', '--repeats'), ('--models=transformer', '--models'),
-    ('--tables=width', '--tables')])
+    ('--tables=width', '--tables'), ('--length_steps=0', '--length_steps'),
+    ('--table_model=gru', '--table_model')])
 def test_bench_bad_flags_fail_before_compiling(tmp_path, flag, name):
   out = tmp_path / 'bench.json'
   proc = subprocess.run(

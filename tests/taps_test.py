@@ -30,11 +30,11 @@ def test_tapped_gradients_equal_autodiff(name, attention, batch):
   config = small_config(attention)
   model = models.create_model(config, name)
   inputs, targets = data.sample_batch(jax.random.PRNGKey(1), batch, 5, 2, 7)
-  variables = model.init(jax.random.PRNGKey(0), inputs)
+  variables = jax.jit(model.init)(jax.random.PRNGKey(0), inputs)
   params = random_params(variables['params'], jax.random.PRNGKey(2))
   plain = lambda p: train.cross_entropy(model.apply({'params': p}, inputs),
                                         targets)
-  loss, grads = jax.value_and_grad(plain)(params)
+  loss, grads = jax.jit(jax.value_and_grad(plain))(params)
   tapped_loss, tapped_grads = jax.jit(
       taps.value_and_grad(model, train.cross_entropy))(
           params, variables[taps.PERTURBATIONS], inputs, targets)
