@@ -3,7 +3,8 @@
 import math
 
 import numpy as np
-from scipy import stats as scipy_stats
+# scipy.special, not scipy.stats: the same t-distribution, ~1 s less to import.
+from scipy import special
 
 
 def describe(values, confidence=0.95):
@@ -17,7 +18,7 @@ def describe(values, confidence=0.95):
   mean = float(x.mean()) if n else math.nan
   std = float(x.std(ddof=1)) if n > 1 else 0.0
   if n > 1:
-    half = scipy_stats.t.ppf(0.5 + confidence / 2, n - 1) * std / math.sqrt(n)
+    half = special.stdtrit(n - 1, 0.5 + confidence / 2) * std / math.sqrt(n)
   else:
     half = math.nan
   return {'n': n, 'mean': mean, 'std': std, 'ci_low': mean - half,
@@ -42,8 +43,8 @@ def welch(a, b, confidence=0.95):
     return nan
   df = (va + vb) ** 2 / (va ** 2 / (a.size - 1) + vb ** 2 / (b.size - 1))
   t = difference / se
-  half = scipy_stats.t.ppf(0.5 + confidence / 2, df) * se
-  p = float(2 * scipy_stats.t.sf(abs(t), df))
+  half = special.stdtrit(df, 0.5 + confidence / 2) * se
+  p = float(2 * special.stdtr(df, -abs(t)))  # Two-sided.
   return {'difference': difference, 'ci_low': difference - half,
           'ci_high': difference + half, 't': float(t), 'df': float(df), 'p': p,
           'confidence': confidence}
