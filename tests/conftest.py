@@ -2,7 +2,8 @@
 
 import os
 
-# Tests are compile-bound: LLVM -O0 compiles every jit ~2x faster than the
-# default, as configs/test.py does for the sweeps. Subprocesses inherit it.
+# Tests are compile-bound: every jit compiles at LLVM -O0, as configs/test.py
+# does for the sweeps (taps and models tests: 133 s -> 83 s). Subprocesses
+# inherit it.
 os.environ['XLA_FLAGS'] = (os.environ.get('XLA_FLAGS', '') +
                            ' --xla_backend_optimization_level=0').strip()
